@@ -1,0 +1,7 @@
+// The ordered list of migrations. Append only: a released migration is never edited.
+import type { Migration } from 'kysely/migration'
+import * as m0001 from './0001_child_index.ts'
+
+export const migrations: Record<string, Migration> = {
+  '0001_child_index': m0001,
+}

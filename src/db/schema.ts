@@ -1,0 +1,336 @@
+// Kysely's view of the tables made by the migrations. Keep in step with src/db/migrations; the
+// repository suites write and read every column on both stores, so a drift fails there.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type {
+  AddressStatus, CarerRelationship, ConsentBasis, Gender, ReturnIntent, ServiceType,
+} from '../feeds/feed-record.ts'
+
+/** A timestamp column read as Date and written as Date or ISO string; defaulted by the database. */
+type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>
+type Timestamp = ColumnType<Date, Date | string, Date | string>
+/** Dates are kept as ISO `YYYY-MM-DD` strings end to end so that no time zone can shift them. */
+type DateOnly = string
+
+export const ROLES = [
+  'practitioner', 'practitioner_shield_override', 'authority_data_manager', 'authority_user_admin',
+  'authority_privacy_officer', 'national_admin', 'data_supplier', 'cms_client',
+] as const
+export type Role = (typeof ROLES)[number]
+
+export const ORGANISATION_KINDS = [
+  'local_authority', 'national_body', 'school', 'early_years', 'further_education', 'gp_practice',
+  'health_service', 'social_care', 'youth_offending', 'youth_service', 'voluntary', 'police', 'housing', 'other',
+] as const
+export type OrganisationKind = (typeof ORGANISATION_KINDS)[number]
+export type AccreditationStatus = 'pending' | 'accredited' | 'suspended' | 'withdrawn'
+export type UserStatus = 'invited' | 'active' | 'suspended' | 'removed'
+export type AccessChannel = 'web' | 'cms' | 'both' | 'none'
+export type ChildStatus = 'active' | 'archived' | 'merged'
+export type LinkState = 'linked' | 'review' | 'rejected'
+export type LinkDecider = 'engine' | 'person' | 'practitioner_created' | 'demo_truth'
+export type ShieldReason = 'domestic_violence' | 'witness_protection' | 'adoption' | 'other_risk'
+export type AuditChannel = 'web' | 'api' | 'phone' | 'cli' | 'system' | 'feed'
+export type AuditOutcome = 'success' | 'denied' | 'failure'
+export const PROVENANCE_FIELDS = [
+  'given_name', 'middle_names', 'family_name', 'gender', 'date_of_birth', 'date_of_death', 'address', 'address_status',
+] as const
+export type ProvenanceField = (typeof PROVENANCE_FIELDS)[number]
+
+export interface OrganisationTable {
+  id: Generated<string>
+  code: string
+  name: string
+  kind: OrganisationKind
+  authority_id: string | null
+  la_number: string | null
+  ons_code: string | null
+  accreditation_status: Generated<AccreditationStatus>
+  accredited_at: Timestamp | null
+  phone: string | null
+  email: string | null
+  address: string | null
+  postcode: string | null
+  created_at: CreatedAt
+  updated_at: CreatedAt
+}
+
+export interface AppUserTable {
+  id: Generated<string>
+  username: string
+  display_name: string
+  email: string | null
+  phone: string | null
+  job_title: string | null
+  organisation_id: string
+  kind: Generated<'person' | 'system'>
+  status: Generated<UserStatus>
+  status_reason: string | null
+  password_hash: string | null
+  dbs_checked_on: DateOnly | null
+  training_completed_on: DateOnly | null
+  agreement_signed_on: DateOnly | null
+  access_channel: Generated<AccessChannel>
+  failed_sign_ins: Generated<number>
+  locked_until: Timestamp | null
+  last_sign_in_at: Timestamp | null
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: CreatedAt
+}
+
+export interface UserRoleTable {
+  user_id: string
+  role: Role
+  authority_id: string | null
+  granted_by: string | null
+  granted_at: CreatedAt
+}
+
+export interface ChildTable {
+  id: Generated<string>
+  contactpoint_id: string
+  given_name: string
+  middle_names: string | null
+  family_name: string
+  gender: Gender
+  date_of_birth: DateOnly
+  date_of_death: DateOnly | null
+  address_status: Generated<AddressStatus>
+  return_intent: ReturnIntent | null
+  responsible_authority_id: string
+  shielded: Generated<boolean>
+  status: Generated<ChildStatus>
+  replaced_by_id: string | null
+  archive_due_on: DateOnly
+  retention_extended_to: DateOnly | null
+  retention_extension_basis: 'care_leaver' | 'learning_difficulty_or_disability' | null
+  archived_at: Timestamp | null
+  delete_due_on: DateOnly | null
+  version: Generated<number>
+  created_at: CreatedAt
+  updated_at: CreatedAt
+}
+
+export interface ChildNameTable {
+  id: Generated<string>
+  child_id: string
+  kind: 'former' | 'alias'
+  given_name: string | null
+  middle_names: string | null
+  family_name: string
+  used_until: DateOnly | null
+  created_at: CreatedAt
+}
+
+export interface ChildAddressTable {
+  id: Generated<string>
+  child_id: string
+  lines: string[]
+  town: string | null
+  postcode: string | null
+  is_current: boolean
+  valid_from: DateOnly | null
+  valid_to: DateOnly | null
+  created_at: CreatedAt
+}
+
+export interface DataSourceTable {
+  id: Generated<string>
+  code: string
+  name: string
+  scope: 'national' | 'local'
+  organisation_id: string
+  authority_id: string | null
+  supplies: ColumnType<string[], string[] | undefined, string[]>
+  precedence: Generated<number>
+  active: Generated<boolean>
+  created_at: CreatedAt
+}
+
+export interface SourceRecordTable {
+  id: Generated<string>
+  source_id: string
+  record_id: string
+  given_name: string | null
+  middle_names: string | null
+  family_name: string | null
+  former_family_names: ColumnType<string[], string[] | undefined, string[]>
+  date_of_birth: DateOnly | null
+  date_of_death: DateOnly | null
+  gender: Gender | null
+  address_lines: string[] | null
+  town: string | null
+  postcode: string | null
+  address_status: AddressStatus | null
+  return_intent: ReturnIntent | null
+  nhs_number: string | null
+  upn: string | null
+  payload: ColumnType<unknown, string, string>
+  content_hash: string
+  status: Generated<'active' | 'deleted'>
+  received_at: CreatedAt
+  updated_at: CreatedAt
+  deleted_at: Timestamp | null
+}
+
+export interface RecordLinkTable {
+  source_record_id: string
+  child_id: string
+  state: LinkState
+  match_weight: number | null
+  match_probability: number | null
+  decided_by: LinkDecider
+  decided_by_user_id: string | null
+  decided_at: CreatedAt
+  model_version: string | null
+  explanation: ColumnType<unknown, string | null, string | null> | null
+}
+
+export interface ChildIdentifierTable {
+  child_id: string
+  scheme: 'nhs_number' | 'upn'
+  value: string
+  issuer_organisation_id: string
+  source_record_id: string | null
+}
+
+export interface FieldProvenanceTable {
+  child_id: string
+  field: ProvenanceField
+  source_record_id: string | null
+  source_id: string | null
+  recorded_by_user_id: string | null
+  recorded_at: CreatedAt
+}
+
+export interface CarerTable {
+  id: Generated<string>
+  child_id: string
+  given_name: string
+  family_name: string
+  relationship: CarerRelationship
+  parental_responsibility: boolean
+  phone: string | null
+  email: string | null
+  address_lines: string[] | null
+  town: string | null
+  postcode: string | null
+  source_record_id: string | null
+  created_at: CreatedAt
+  updated_at: CreatedAt
+}
+
+export interface InvolvementTable {
+  id: Generated<string>
+  child_id: string
+  service_type: ServiceType
+  organisation_id: string
+  practitioner_user_id: string | null
+  practitioner_name: string | null
+  phone: string | null
+  email: string | null
+  started_on: DateOnly
+  ended_on: DateOnly | null
+  is_lead_professional: Generated<boolean>
+  holds_caf: Generated<boolean>
+  is_sensitive: Generated<boolean>
+  consent_basis: ConsentBasis | null
+  source_record_id: string | null
+  supplier_involvement_id: string | null
+  created_by_user_id: string | null
+  created_at: CreatedAt
+  updated_at: CreatedAt
+}
+
+export interface ConcernMarkerTable {
+  id: Generated<string>
+  child_id: string
+  organisation_id: string
+  set_by_user_id: string
+  contact_name: string
+  contact_phone: string | null
+  contact_email: string | null
+  set_at: CreatedAt
+  removed_at: Timestamp | null
+  removed_by_user_id: string | null
+}
+
+export interface ShieldDecisionTable {
+  id: Generated<string>
+  child_id: string
+  reason: ShieldReason
+  note: string | null
+  decided_by_user_id: string | null
+  decided_at: CreatedAt
+  review_due_on: DateOnly
+  lifted_at: Timestamp | null
+  lifted_by_user_id: string | null
+}
+
+export interface AuditEventTable {
+  seq: ColumnType<string, never, never>
+  id: Generated<string>
+  occurred_at: Timestamp
+  actor_user_id: string | null
+  actor_organisation_id: string | null
+  on_behalf_of: string | null
+  channel: AuditChannel
+  action: string
+  outcome: AuditOutcome
+  subject_type: string | null
+  subject_id: string | null
+  reason_code: string | null
+  reason_text: string | null
+  details: ColumnType<unknown, string, never>
+  client_ip: string | null
+  request_id: string | null
+  prev_hash: string | null
+  hash: string
+}
+
+export interface SystemStateTable {
+  key: string
+  value: ColumnType<unknown, string, string>
+  updated_at: CreatedAt
+}
+
+export interface Database {
+  organisation: OrganisationTable
+  app_user: AppUserTable
+  user_role: UserRoleTable
+  child: ChildTable
+  child_name: ChildNameTable
+  child_address: ChildAddressTable
+  data_source: DataSourceTable
+  source_record: SourceRecordTable
+  record_link: RecordLinkTable
+  child_identifier: ChildIdentifierTable
+  field_provenance: FieldProvenanceTable
+  carer: CarerTable
+  involvement: InvolvementTable
+  concern_marker: ConcernMarkerTable
+  shield_decision: ShieldDecisionTable
+  audit_event: AuditEventTable
+  system_state: SystemStateTable
+}
+
+export type Organisation = Selectable<OrganisationTable>
+export type NewOrganisation = Insertable<OrganisationTable>
+export type AppUser = Selectable<AppUserTable>
+export type NewAppUser = Insertable<AppUserTable>
+export type AppUserUpdate = Updateable<AppUserTable>
+export type Child = Selectable<ChildTable>
+export type NewChild = Insertable<ChildTable>
+export type ChildUpdate = Updateable<ChildTable>
+export type ChildAddress = Selectable<ChildAddressTable>
+export type ChildName = Selectable<ChildNameTable>
+export type Carer = Selectable<CarerTable>
+export type NewCarer = Insertable<CarerTable>
+export type Involvement = Selectable<InvolvementTable>
+export type NewInvolvement = Insertable<InvolvementTable>
+export type ConcernMarker = Selectable<ConcernMarkerTable>
+export type DataSource = Selectable<DataSourceTable>
+export type SourceRecord = Selectable<SourceRecordTable>
+export type NewSourceRecord = Insertable<SourceRecordTable>
+export type RecordLink = Selectable<RecordLinkTable>
+export type AuditEvent = Selectable<AuditEventTable>

@@ -1,0 +1,41 @@
+// All SQL about organisations: local authorities, accredited settings and services, national bodies.
+import type { Kysely } from 'kysely'
+import type { Database, NewOrganisation, Organisation } from '../db/schema.ts'
+
+export class OrganisationRepository {
+  readonly #db: Kysely<Database>
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db
+  }
+
+  async insert(organisation: NewOrganisation): Promise<Organisation> {
+    return this.#db.insertInto('organisation').values(organisation).returningAll().executeTakeFirstOrThrow()
+  }
+
+  /** Inserts many at once; returns them keyed by code. */
+  async insertMany(organisations: readonly NewOrganisation[]): Promise<Map<string, Organisation>> {
+    const byCode = new Map<string, Organisation>()
+    for (let i = 0; i < organisations.length; i += 1000) {
+      const rows = await this.#db.insertInto('organisation').values(organisations.slice(i, i + 1000)).returningAll().execute()
+      for (const row of rows) byCode.set(row.code, row)
+    }
+    return byCode
+  }
+
+  async findByCode(code: string): Promise<Organisation | undefined> {
+    return this.#db.selectFrom('organisation').selectAll().where('code', '=', code).executeTakeFirst()
+  }
+
+  async findById(id: string): Promise<Organisation | undefined> {
+    return this.#db.selectFrom('organisation').selectAll().where('id', '=', id).executeTakeFirst()
+  }
+
+  async listAuthorities(): Promise<Organisation[]> {
+    return this.#db.selectFrom('organisation').selectAll().where('kind', '=', 'local_authority').orderBy('name').execute()
+  }
+
+  async listInAuthority(authorityId: string): Promise<Organisation[]> {
+    return this.#db.selectFrom('organisation').selectAll().where('authority_id', '=', authorityId).orderBy('name').execute()
+  }
+}

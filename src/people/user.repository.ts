@@ -1,0 +1,60 @@
+// All SQL about user accounts and their roles.
+import type { Kysely } from 'kysely'
+import type { AppUser, AppUserUpdate, Database, NewAppUser, Role } from '../db/schema.ts'
+
+export interface RoleGrant {
+  readonly role: Role
+  /** The authority an authority-scoped role applies to; null for national roles. */
+  readonly authorityId: string | null
+}
+
+export interface UserWithRoles extends AppUser {
+  readonly roles: readonly RoleGrant[]
+}
+
+export class UserRepository {
+  readonly #db: Kysely<Database>
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db
+  }
+
+  async insert(user: NewAppUser, roles: readonly RoleGrant[], grantedBy: string | null = null): Promise<UserWithRoles> {
+    return this.#db.transaction().execute(async (trx) => {
+      const row = await trx.insertInto('app_user').values({ ...user, username: user.username.toLowerCase() })
+        .returningAll().executeTakeFirstOrThrow()
+      if (roles.length) {
+        await trx.insertInto('user_role').values(roles.map((r) => ({
+          user_id: row.id, role: r.role, authority_id: r.authorityId, granted_by: grantedBy,
+        }))).execute()
+      }
+      return { ...row, roles }
+    })
+  }
+
+  async findByUsername(username: string): Promise<UserWithRoles | undefined> {
+    const user = await this.#db.selectFrom('app_user').selectAll().where('username', '=', username.toLowerCase()).executeTakeFirst()
+    return user ? this.#withRoles(user) : undefined
+  }
+
+  async findById(id: string): Promise<UserWithRoles | undefined> {
+    const user = await this.#db.selectFrom('app_user').selectAll().where('id', '=', id).executeTakeFirst()
+    return user ? this.#withRoles(user) : undefined
+  }
+
+  async update(id: string, changes: AppUserUpdate): Promise<void> {
+    await this.#db.updateTable('app_user').set({ ...changes, updated_at: new Date() }).where('id', '=', id).execute()
+  }
+
+  async countByRole(): Promise<Map<Role, number>> {
+    const rows = await this.#db.selectFrom('user_role').select(['role', (eb) => eb.fn.countAll<string>().as('n')])
+      .groupBy('role').execute()
+    return new Map(rows.map((r) => [r.role, Number(r.n)]))
+  }
+
+  async #withRoles(user: AppUser): Promise<UserWithRoles> {
+    const roles = await this.#db.selectFrom('user_role').select(['role', 'authority_id']).where('user_id', '=', user.id)
+      .orderBy('role').execute()
+    return { ...user, roles: roles.map((r) => ({ role: r.role, authorityId: r.authority_id })) }
+  }
+}

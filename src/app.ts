@@ -1,0 +1,35 @@
+// The composition root: builds the whole web application from config, a database handle and a
+// logger. `contactpoint serve` listens on what this returns; tests inject requests into it.
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import type { Config } from './config/config.ts'
+import type { DatabaseHandle } from './db/client.ts'
+import type { Logger } from './observability/logger.ts'
+import { registerSignInRoutes } from './people/sign-in.routes.ts'
+import { createServices, type Services } from './services.ts'
+import { registerHealthRoutes } from './system/health.routes.ts'
+import { registerHomeRoutes } from './web/home.routes.ts'
+import { registerHttpPipeline, requestIdFor } from './web/http.ts'
+
+export interface AppDependencies {
+  readonly config: Config
+  readonly database: DatabaseHandle
+  readonly logger: Logger
+}
+
+export async function buildApp({ config, database, logger }: AppDependencies): Promise<{ app: FastifyInstance; services: Services }> {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // Our own one-line request log (src/web/http.ts) replaces Fastify's, which would log query strings.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: (request) => requestIdFor(request.headers['x-request-id']),
+    trustProxy: config.http.trustProxy,
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+  })
+  const services = createServices(database)
+  await registerHttpPipeline(app, config)
+  registerHealthRoutes(app, services)
+  registerHomeRoutes(app)
+  registerSignInRoutes(app, services)
+  return { app, services }
+}

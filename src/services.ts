@@ -1,0 +1,31 @@
+// Builds every service from the database handle: the one place where dependencies are wired.
+// The web app, the CLI and the tests all build the same graph.
+import { ChildRepository } from './children/child.repository.ts'
+import type { DatabaseHandle } from './db/client.ts'
+import { SourceRepository } from './feeds/source.repository.ts'
+import { AuditRepository } from './governance/audit.repository.ts'
+import { OrganisationRepository } from './people/organisation.repository.ts'
+import { SignInService } from './people/sign-in.service.ts'
+import { UserRepository } from './people/user.repository.ts'
+import { PracticeRepository } from './practice/practice.repository.ts'
+import { SystemStateRepository } from './system/state.repository.ts'
+
+export function createServices(database: DatabaseHandle) {
+  const { db } = database
+  const repositories = {
+    children: new ChildRepository(db),
+    organisations: new OrganisationRepository(db),
+    users: new UserRepository(db),
+    sources: new SourceRepository(db),
+    practice: new PracticeRepository(db),
+    audit: new AuditRepository(db),
+    systemState: new SystemStateRepository(db),
+  }
+  return {
+    database,
+    repositories,
+    signIn: new SignInService(repositories.users, repositories.audit),
+  }
+}
+
+export type Services = ReturnType<typeof createServices>

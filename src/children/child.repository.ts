@@ -1,5 +1,6 @@
 // All SQL about child records: create with names, addresses and identifiers; read one record with
 // everything the index holds about it. Callers (services) decide who may see what.
+import { randomUUID } from 'node:crypto'
 import type { Kysely, Transaction } from 'kysely'
 import type { AddressStatus, Gender, ReturnIntent } from '../feeds/feed-record.ts'
 import type { Child, ChildAddress, ChildName, Database } from '../db/schema.ts'
@@ -63,18 +64,50 @@ export interface ProvenanceRow {
 }
 
 const MAX_ID_ATTEMPTS = 5
+/** Rows per INSERT: well under PostgreSQL's 65,535 bind parameters for any of these tables. */
+const BATCH = 1000
 
 export class ChildRepository {
   readonly #db: Kysely<Database>
+  readonly #newId: () => string
 
-  constructor(db: Kysely<Database>) {
+  /** `newId` is replaceable so tests can force ID collisions. */
+  constructor(db: Kysely<Database>, newId: () => string = newContactPointId) {
     this.#db = db
+    this.#newId = newId
   }
 
   /** Creates a child with its names, addresses and identifiers in one transaction. */
   async create(input: NewChildInput, trx?: Transaction<Database>): Promise<Child> {
-    if (trx) return insertChild(trx, input)
-    return this.#db.transaction().execute((t) => insertChild(t, input))
+    if (trx) return insertChild(trx, input, this.#newId)
+    return this.#db.transaction().execute((t) => insertChild(t, input, this.#newId))
+  }
+
+  /**
+   * Creates many children with their names, addresses and identifiers in the caller's transaction.
+   * Returns the rows in input order. Random IDs that collide are re-drawn for those rows only.
+   */
+  async createMany(inputs: readonly NewChildInput[], trx: Transaction<Database>): Promise<Child[]> {
+    const ids = inputs.map(() => randomUUID())
+    const created = new Map<string, Child>()
+    let pending = inputs.map((input, index) => ({ input, index }))
+    for (let attempt = 1; pending.length > 0; attempt += 1) {
+      if (attempt > MAX_ID_ATTEMPTS) throw new AppError('conflict', 'Could not allocate unique ContactPoint IDs')
+      for (let i = 0; i < pending.length; i += BATCH) {
+        const rows = await trx.insertInto('child')
+          .values(pending.slice(i, i + BATCH).map(({ input, index }) => ({ id: ids[index], ...childColumns(input, this.#newId) })))
+          .onConflict((oc) => oc.column('contactpoint_id').doNothing()).returningAll().execute()
+        for (const row of rows) created.set(row.id, row)
+      }
+      pending = pending.filter(({ input, index }) => {
+        if (created.has(ids[index] as string)) return false
+        if (input.contactPointId) throw new AppError('conflict', 'A child with this ContactPoint ID already exists')
+        return true
+      })
+    }
+    const children = ids.map((id) => created.get(id) as Child)
+    await insertRelated(trx, children.map((child, i) => ({ child, input: inputs[i] as NewChildInput })))
+    return children
   }
 
   async findByContactPointId(contactPointId: string): Promise<Child | undefined> {
@@ -127,55 +160,62 @@ export class ChildRepository {
   }
 }
 
-async function insertChild(trx: Transaction<Database>, input: NewChildInput): Promise<Child> {
-  const child = await insertWithFreshId(trx, input)
-  if (input.formerNames?.length) {
-    await trx.insertInto('child_name').values(input.formerNames.map((n) => ({
-      child_id: child.id, kind: 'former' as const, given_name: n.givenName ?? null, middle_names: n.middleNames ?? null,
-      family_name: n.familyName, used_until: n.usedUntil ?? null,
-    }))).execute()
-  }
-  const addresses = [
-    ...(input.currentAddress ? [{ ...input.currentAddress, isCurrent: true }] : []),
-    ...(input.previousAddresses ?? []).map((a) => ({ ...a, isCurrent: false })),
-  ]
-  if (addresses.length) {
-    await trx.insertInto('child_address').values(addresses.map((a) => ({
-      child_id: child.id, lines: [...a.lines], town: a.town ?? null, postcode: a.postcode ?? null,
-      is_current: a.isCurrent, valid_from: a.validFrom ?? null, valid_to: a.validTo ?? null,
-    }))).execute()
-  }
-  if (input.identifiers?.length) {
-    await trx.insertInto('child_identifier').values(input.identifiers.map((i) => ({
-      child_id: child.id, scheme: i.scheme, value: i.value, issuer_organisation_id: i.issuerOrganisationId,
-      source_record_id: i.sourceRecordId ?? null,
-    }))).execute()
-  }
+async function insertChild(trx: Transaction<Database>, input: NewChildInput, newId: () => string): Promise<Child> {
+  const child = await insertWithFreshId(trx, input, newId)
+  await insertRelated(trx, [{ child, input }])
   return child
 }
 
+async function insertRelated(trx: Transaction<Database>, pairs: readonly { child: Child; input: NewChildInput }[]): Promise<void> {
+  const names = pairs.flatMap(({ child, input }) => (input.formerNames ?? []).map((n) => ({
+    child_id: child.id, kind: 'former' as const, given_name: n.givenName ?? null, middle_names: n.middleNames ?? null,
+    family_name: n.familyName, used_until: n.usedUntil ?? null,
+  })))
+  const addresses = pairs.flatMap(({ child, input }) => [
+    ...(input.currentAddress ? [{ ...input.currentAddress, isCurrent: true }] : []),
+    ...(input.previousAddresses ?? []).map((a) => ({ ...a, isCurrent: false })),
+  ].map((a) => ({
+    child_id: child.id, lines: [...a.lines], town: a.town ?? null, postcode: a.postcode ?? null,
+    is_current: a.isCurrent, valid_from: a.validFrom ?? null, valid_to: a.validTo ?? null,
+  })))
+  const identifiers = pairs.flatMap(({ child, input }) => (input.identifiers ?? []).map((i) => ({
+    child_id: child.id, scheme: i.scheme, value: i.value, issuer_organisation_id: i.issuerOrganisationId,
+    source_record_id: i.sourceRecordId ?? null,
+  })))
+  for (let i = 0; i < names.length; i += BATCH) await trx.insertInto('child_name').values(names.slice(i, i + BATCH)).execute()
+  for (let i = 0; i < addresses.length; i += BATCH) await trx.insertInto('child_address').values(addresses.slice(i, i + BATCH)).execute()
+  for (let i = 0; i < identifiers.length; i += BATCH) {
+    await trx.insertInto('child_identifier').values(identifiers.slice(i, i + BATCH)).onConflict((oc) => oc.doNothing()).execute()
+  }
+}
+
+function childColumns(input: NewChildInput, newId: () => string) {
+  return {
+    contactpoint_id: input.contactPointId ?? newId(),
+    given_name: input.givenName,
+    middle_names: input.middleNames ?? null,
+    family_name: input.familyName,
+    gender: input.gender,
+    date_of_birth: input.dateOfBirth,
+    date_of_death: input.dateOfDeath ?? null,
+    address_status: input.addressStatus ?? 'current',
+    return_intent: input.returnIntent ?? null,
+    responsible_authority_id: input.responsibleAuthorityId,
+    shielded: input.shielded ?? false,
+    archive_due_on: input.archiveDueOn,
+    replaced_by_id: null,
+    retention_extended_to: null,
+    retention_extension_basis: null,
+    archived_at: null,
+    delete_due_on: null,
+  }
+}
+
 /** Random IDs can collide (rarely): ON CONFLICT DO NOTHING keeps the transaction usable for a retry. */
-async function insertWithFreshId(trx: Transaction<Database>, input: NewChildInput): Promise<Child> {
+async function insertWithFreshId(trx: Transaction<Database>, input: NewChildInput, newId: () => string): Promise<Child> {
   for (let attempt = 1; attempt <= MAX_ID_ATTEMPTS; attempt += 1) {
-    const row = await trx.insertInto('child').values({
-      contactpoint_id: input.contactPointId ?? newContactPointId(),
-      given_name: input.givenName,
-      middle_names: input.middleNames ?? null,
-      family_name: input.familyName,
-      gender: input.gender,
-      date_of_birth: input.dateOfBirth,
-      date_of_death: input.dateOfDeath ?? null,
-      address_status: input.addressStatus ?? 'current',
-      return_intent: input.returnIntent ?? null,
-      responsible_authority_id: input.responsibleAuthorityId,
-      shielded: input.shielded ?? false,
-      archive_due_on: input.archiveDueOn,
-      replaced_by_id: null,
-      retention_extended_to: null,
-      retention_extension_basis: null,
-      archived_at: null,
-      delete_due_on: null,
-    }).onConflict((oc) => oc.column('contactpoint_id').doNothing()).returningAll().executeTakeFirst()
+    const row = await trx.insertInto('child').values(childColumns(input, newId))
+      .onConflict((oc) => oc.column('contactpoint_id').doNothing()).returningAll().executeTakeFirst()
     if (row) return row
     if (input.contactPointId) throw new AppError('conflict', 'A child with this ContactPoint ID already exists')
   }

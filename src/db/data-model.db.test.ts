@@ -67,6 +67,34 @@ describe('child records', () => {
     for (const id of ids) assert.ok(isValidContactPointId(id), id)
   })
 
+  test('bulk creation keeps input order and re-draws only the IDs that collide', async () => {
+    const existing = await buildChild(handle.db, authority)
+    // The allocator hands out an ID already in use for the 2nd and 1,201st draws.
+    let draws = 0
+    const repo = new ChildRepository(handle.db, () => {
+      draws += 1
+      return draws === 2 || draws === 1201 ? existing.contactpoint_id : newContactPointId()
+    })
+    const inputs = Array.from({ length: 1500 }, (_, i) => ({
+      givenName: `Child${i}`, familyName: 'Bulk', gender: 'male' as const, dateOfBirth: '2014-07-01',
+      responsibleAuthorityId: authority.id, archiveDueOn: '2032-07-01',
+      currentAddress: { lines: [`${i} Long Row`], postcode: 'ZZ1 1ZZ' },
+      formerNames: i % 2 ? [{ familyName: `Former${i}` }] : [],
+    }))
+    const created = await handle.db.transaction().execute((trx) => repo.createMany(inputs, trx))
+    assert.equal(created.length, 1500)
+    assert.deepEqual(created.map((c) => c.given_name), inputs.map((i) => i.givenName))
+    assert.equal(new Set(created.map((c) => c.contactpoint_id)).size, 1500)
+    assert.ok(!created.some((c) => c.contactpoint_id === existing.contactpoint_id))
+    assert.equal(draws, 1502, 'exactly the two colliding rows drew again')
+    const detail = await repo.detail(created[1]?.id as string)
+    assert.equal(detail?.names[0]?.family_name, 'Former1')
+    assert.deepEqual(detail?.addresses[0]?.lines, ['1 Long Row'])
+    const [first] = inputs
+    assert.ok(first)
+    await assert.rejects(handle.db.transaction().execute((trx) => repo.createMany([{ ...first, contactPointId: existing.contactpoint_id }], trx)), /already exists/)
+  })
+
   test('the database refuses an invalid ContactPoint ID, even from raw SQL', async () => {
     const valid = newContactPointId()
     const invalid = valid.slice(0, 11) + String((Number(valid[11]) + 1) % 10)

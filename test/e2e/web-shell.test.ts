@@ -1,0 +1,70 @@
+// The web shell in a real browser (Debian's chromium via playwright-core) against the real
+// `contactpoint start` process: the GOV.UK layout renders with its styles and scripts allowed by
+// the CSP, works without JavaScript, and the sign-in form reports errors the GOV.UK way.
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import path from 'node:path'
+import { after, before, test } from 'node:test'
+import { chromium, type Browser } from 'playwright-core'
+import { startServer, type RunningServer } from '../support/server.ts'
+
+let server: RunningServer
+let browser: Browser
+const SCREENSHOTS = path.resolve(import.meta.dirname, '../../tmp/screenshots')
+
+before(async () => {
+  server = await startServer({ env: { DEMO_CHILDREN: '300' } })
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+  fs.mkdirSync(SCREENSHOTS, { recursive: true })
+})
+after(async () => {
+  await browser?.close()
+  await server?.stop()
+})
+
+test('the start page renders with GOV.UK styles, runs its scripts and breaks no CSP rule', async () => {
+  const page = await browser.newPage()
+  const problems: string[] = []
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()) })
+  page.on('pageerror', (e) => problems.push(e.message))
+  page.on('requestfailed', (r) => problems.push(`${r.url()} ${r.failure()?.errorText}`))
+  await page.goto(server.url)
+  assert.equal(await page.title(), 'Find who is working with a child – ContactPoint')
+  // The stylesheet applied: GOV.UK's header is the brand blue (or black in older brands), not unstyled.
+  const font = await page.evaluate<string>('getComputedStyle(document.body).fontFamily')
+  assert.match(font, /GDS Transport|arial/i)
+  assert.equal(await page.evaluate<boolean>("document.body.classList.contains('govuk-frontend-supported')"), true, 'the inline script ran under the CSP nonce')
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'start.png'), fullPage: true })
+  assert.deepEqual(problems, [])
+  await page.close()
+})
+
+test('sign-in without JavaScript shows a GOV.UK error summary and keeps focus order', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false })
+  const page = await context.newPage()
+  await page.goto(server.url)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  assert.equal(await page.title(), 'Sign in to ContactPoint – ContactPoint')
+  await page.getByRole('button', { name: 'Continue' }).click()
+  assert.match(await page.title(), /^Error: Sign in to ContactPoint/)
+  const summary = page.locator('.govuk-error-summary')
+  assert.equal(await summary.locator('a').count(), 2)
+  assert.equal(await summary.locator('a').first().getAttribute('href'), '#username')
+  await page.fill('#username', 'demo.teacher')
+  await page.fill('#password', 'wrong password')
+  await page.getByRole('button', { name: 'Continue' }).click()
+  assert.match(await summary.innerText(), /Enter a correct username and password/)
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'sign-in-error.png'), fullPage: true })
+  await context.close()
+})
+
+test('an unknown address shows the GOV.UK 404 page', async () => {
+  const page = await browser.newPage()
+  const response = await page.goto(`${server.url}/no-such-page`)
+  assert.equal(response?.status(), 404)
+  assert.equal(await page.locator('h1').innerText(), 'Page not found')
+  await page.close()
+})

@@ -18,12 +18,19 @@ export function asciiSlug(text: string, separator = '-'): string {
     .replace(new RegExp(`^\\${separator}+|\\${separator}+$`, 'g'), '')
 }
 
+const NON_ASCII = /[\u0080-\uffff]/
+
+export function isAscii(text: string): boolean {
+  return !NON_ASCII.test(text)
+}
+
 const UNDECOMPOSABLE: Readonly<Record<string, string>> = {
   ł: 'l', Ł: 'L', ø: 'o', Ø: 'O', đ: 'd', Đ: 'D', ß: 'ss', ı: 'i', æ: 'ae', Æ: 'AE', œ: 'oe', Œ: 'OE',
 }
 
 /** Removes accents the way ASCII-only systems do: Zoë → Zoe, Łucja → Lucja, Nguyễn → Nguyen. */
 export function foldToAscii(text: string): string {
+  if (isAscii(text)) return text
   return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[łŁøØđĐßıæÆœŒ]/g, (ch) => UNDECOMPOSABLE[ch] ?? ch)
 }
 

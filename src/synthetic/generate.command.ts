@@ -33,6 +33,7 @@ function isoDate(value: string): string {
 }
 
 const n = (value: number): string => value.toLocaleString('en-GB')
+const plural = (value: number, noun: string): string => `${n(value)} ${noun}${value === 1 ? '' : 's'}`
 
 /** The summary: one line, then the records of each source (local sources added up across authorities). */
 export function summaryText(summary: PopulationSummary): string {
@@ -49,7 +50,7 @@ export function summaryText(summary: PopulationSummary): string {
   }
   const width = Math.max(...[...perSource.keys()].map((k) => k.length))
   const lines = [...perSource].map(([label, c]) =>
-    `  ${label.padEnd(width)}  ${n(c.records).padStart(12)} records${c.duplicates > 0 ? ` (${n(c.duplicates)} duplicates)` : ''}${c.feeds > 1 ? ` in ${c.feeds} feeds` : ''}`)
+    `  ${label.padEnd(width)}  ${plural(c.records, 'record').padStart(16)}${c.duplicates > 0 ? ` (${plural(c.duplicates, 'duplicate')})` : ''}${c.feeds > 1 ? ` in ${c.feeds} feeds` : ''}`)
   const header = `Generated ${n(summary.children)} children in ${n(summary.households)} households (${n(summary.twinGroups)} multiple births): ` +
     `${n(summary.records)} records, ${(summary.bytes / 1e6).toFixed(1)} MB in ${summary.seconds.toFixed(1)} s → ${summary.outDir}`
   return `${[header, ...lines].join('\n')}\n`
@@ -87,7 +88,9 @@ Example:
           onProgress: (p) => report(p.children, p.total),
         })
         report(summary.children, summary.children)
-        process.stdout.write(summaryText(summary))
+        // Commander's output (stdout unless configured), so callers can capture the summary.
+        const write = command.configureOutput().writeOut ?? ((text: string) => process.stdout.write(text))
+        write(summaryText(summary))
       } catch (error) {
         if (error instanceof AppError) command.error(error.message, { exitCode: 2 })
         throw error

@@ -5,7 +5,7 @@ import type { SourceRecord } from './observe.ts'
 import { observeHousehold } from './observe.ts'
 import type { PopulationOptions } from './options.ts'
 import { resolveOptions } from './options.ts'
-import type { HouseholdInfo, TrueChild } from './population.ts'
+import type { BirthEvent, HouseholdInfo, TrueChild } from './population.ts'
 import { birthPlan, generateHousehold } from './population.ts'
 import type { World } from './world.ts'
 import { authorityOfChild, createWorld } from './world.ts'
@@ -23,13 +23,13 @@ export function buildWorld(options: PopulationOptions): World {
 }
 
 /** Cuts a birth plan down to `room` children (only the last household of a population is cut). */
-function fit(plan: number[], room: number): number[] {
-  const kept: number[] = []
+function fit(plan: BirthEvent[], room: number): BirthEvent[] {
+  const kept: BirthEvent[] = []
   let total = 0
-  for (const size of plan) {
+  for (const event of plan) {
     if (total >= room) break
-    kept.push(Math.min(size, room - total))
-    total += size
+    kept.push({ ...event, children: Math.min(event.children, room - total) })
+    total += event.children
   }
   return kept
 }
@@ -40,10 +40,10 @@ function fit(plan: number[], room: number): number[] {
  * 0..i-1 (birthPlan alone, cheap), so a range of households can be generated independently.
  */
 export function* generateHouseholds(world: World): Generator<GeneratedHousehold> {
-  const { seed, children: total } = world.options
+  const { seed, children: total, referenceDate } = world.options
   let child = 0
   for (let index = 0; child < total; index++) {
-    const plan = fit(birthPlan(seed, index), total - child)
+    const plan = fit(birthPlan(seed, index, referenceDate), total - child)
     const authority = authorityOfChild(world, child)
     const household = generateHousehold(world, authority, index, child, plan)
     yield { household: household.info, children: household.children, records: observeHousehold(world, authority, household) }

@@ -3,7 +3,7 @@
 import { ADULT_GIVEN_NAMES, GIVEN_NAMES } from './data/given-names.ts'
 import type { Origin, OriginCode } from './data/origins.ts'
 import { ORIGINS } from './data/origins.ts'
-import { SURNAME_PARTS, SURNAMES } from './data/surnames.ts'
+import { SURNAME_TAILS, SURNAMES } from './data/surnames.ts'
 import type { Rng } from './prng.ts'
 import { WeightedTable } from './prng.ts'
 
@@ -14,6 +14,11 @@ export function splitList(text: string): string[] {
   return text.split(':').map((item) => item.trim().replace(/\s+/g, ' ')).filter((item) => item !== '')
 }
 
+/** Name frequencies by rank fall off more gently than 1/rank in a community's own list. */
+const ZIPF_EXPONENT = 0.8
+
+const zipf = (rank: number): number => 1000 / (rank + 1) ** ZIPF_EXPONENT
+
 /**
  * Parses "Name:weight Name:weight" (whitespace-separated). Entries without a weight get a Zipf
  * weight from their rank, scaled so the top entry weighs 1000.
@@ -21,7 +26,7 @@ export function splitList(text: string): string[] {
 export function parseFrequencyTable(text: string): Array<[string, number]> {
   return text.trim().split(/\s+/).map((entry, rank) => {
     const [name, weight] = entry.split(':') as [string, string | undefined]
-    return [name, weight === undefined ? 1000 / (rank + 1) : Number(weight)]
+    return [name, weight === undefined ? zipf(rank) : Number(weight)]
   })
 }
 
@@ -37,12 +42,27 @@ const GIVEN = Object.fromEntries(Object.entries(GIVEN_NAMES).map(([code, lists])
   [code, { female: table(lists.female), male: table(lists.male) }])) as Record<OriginCode, Record<Sex, WeightedTable<string>>>
 const ADULT = { female: table(ADULT_GIVEN_NAMES.female), male: table(ADULT_GIVEN_NAMES.male) }
 const FAMILY = Object.fromEntries(Object.entries(SURNAMES).map(([code, text]) => [code, table(text)])) as Record<OriginCode, WeightedTable<string>>
-const TAIL_PREFIXES = words(SURNAME_PARTS.prefixes)
-const TAIL_SUFFIXES = words(SURNAME_PARTS.suffixes)
 const ORIGIN_TABLE = new WeightedTable(ORIGINS.map((origin) => [origin, origin.share] as const))
 
-/** Share of English-origin surnames drawn from the composed long tail (Ashworth, Holcroft…). */
-const LONG_TAIL_SHARE = 0.12
+/** The tail's own gentle slope: its commonest names stay rarer than the table's rarest. */
+const TAIL_EXPONENT = 0.25
+
+/** Joins name parts without tripled letters: Cress + stow → Cresstow. */
+export function compose(prefix: string, suffix: string): string {
+  return prefix.endsWith(suffix[0] as string) ? `${prefix}${suffix.slice(1)}` : `${prefix}${suffix}`
+}
+
+/** Every prefix + suffix, weighted by the product of their rank weights. */
+function composedTable(prefixes: string, suffixes: string): WeightedTable<string> {
+  const entries = new Map<string, number>()
+  words(prefixes).forEach((prefix, i) => words(suffixes).forEach((suffix, j) => {
+    const name = compose(prefix, suffix)
+    entries.set(name, (entries.get(name) ?? 0) + 1 / ((i + 1) * (j + 1)) ** TAIL_EXPONENT)
+  }))
+  return new WeightedTable([...entries])
+}
+
+const TAILS = new Map(Object.entries(SURNAME_TAILS).map(([code, tail]) => [code, { share: tail.share, table: composedTable(tail.prefixes, tail.suffixes) }]))
 
 export function drawOrigin(rng: Rng): Origin {
   return ORIGIN_TABLE.sample(rng)
@@ -59,12 +79,8 @@ export function drawAdultGivenName(rng: Rng, origin: Origin, sex: Sex): string {
 }
 
 export function drawSurname(rng: Rng, origin: Origin): string {
-  if (origin.code === 'english' && rng.chance(LONG_TAIL_SHARE)) {
-    const prefix = rng.pick(TAIL_PREFIXES)
-    const suffix = rng.pick(TAIL_SUFFIXES)
-    return `${prefix}${prefix.endsWith(suffix[0] as string) ? suffix.slice(1) : suffix}`
-  }
-  return FAMILY[origin.code].sample(rng)
+  const tail = TAILS.get(origin.code)
+  return tail && rng.chance(tail.share) ? tail.table.sample(rng) : FAMILY[origin.code].sample(rng)
 }
 
 /** Polish surnames agree with the holder's sex: Kowalski (he), Kowalska (she). */

@@ -84,10 +84,10 @@ class FileSink {
   async flush(): Promise<void> {
     if (this.failure) throw this.failure
     if (this.chunks.length === 0) return
-    const data = this.chunks.join('')
+    const data = Buffer.from(this.chunks.join(''), 'utf8')
     this.chunks = []
     this.pending = 0
-    this.bytes += Buffer.byteLength(data)
+    this.bytes += data.length
     if (!this.stream.write(data)) await once(this.stream, 'drain')
   }
 

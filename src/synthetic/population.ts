@@ -16,8 +16,12 @@ import type { Authority, Organisation, Practitioner, World } from './world.ts'
 
 /** Population rates. Sources: ONS families and births statistics, DfE and NHS England figures, rounded. */
 export const RATES = {
-  /** Birth events (single or multiple births) per household: ONS families with dependent children. */
-  births: [[1, 0.45], [2, 0.39], [3, 0.12], [4, 0.04]] as const,
+  /**
+   * Birth events (single or multiple births) per family over its whole history: ONS completed
+   * family size of mothers. Older siblings may be adults by now, so the children under 18 in a
+   * household come out as ONS reports for families with dependent children (1: 44%, 2: 41%, 3+: 15%).
+   */
+  births: [[1, 0.22], [2, 0.46], [3, 0.21], [4, 0.08], [5, 0.03]] as const,
   twins: 0.016,
   triplets: 0.0002,
   sameSexTwins: 0.67,
@@ -107,14 +111,36 @@ export interface Household {
 
 const pad9 = (n: number): string => String(n).padStart(9, '0')
 
-/** Children per birth event of household `index`: [1, 2, 1] is a single birth, twins, a single birth. */
-export function birthPlan(seed: string, index: number): number[] {
+export interface BirthEvent {
+  readonly dateOfBirth: string
+  /** 1 for a single birth, 2 for twins, 3 for triplets. */
+  readonly children: number
+}
+
+/**
+ * The births of household `index` that are children today, from the household's own small
+ * random stream. The family's first birth falls anywhere from 18 years plus the family's span
+ * before the reference date up to the reference date, and births outside the last 18 years are
+ * dropped (adults, or not born yet): so ages are uniform across households of every size.
+ */
+export function birthPlan(seed: string, index: number, referenceDate: string): BirthEvent[] {
   const rng = new Rng(seed, 'size', index)
-  const events = rng.choose(RATES.births)
-  return Array.from({ length: events }, () => {
-    const roll = rng.next()
-    return roll < RATES.triplets ? 3 : roll < RATES.triplets + RATES.twins ? 2 : 1
-  })
+  const today = dayNumber(referenceDate)
+  const earliest = dayNumber(addYears(referenceDate, -18)) + 1
+  for (;;) {
+    const events = rng.choose(RATES.births)
+    const gaps = Array.from({ length: events - 1 }, () => Math.round(365.25 * (1.2 + 4.5 * rng.next() ** 1.5)))
+    const span = gaps.reduce((sum, gap) => sum + gap, 0)
+    let day = earliest - span + rng.int(today - earliest + span + 1)
+    const plan: BirthEvent[] = []
+    for (let i = 0; i < events; i++) {
+      const roll = rng.next()
+      const children = roll < RATES.triplets ? 3 : roll < RATES.triplets + RATES.twins ? 2 : 1
+      if (day >= earliest && day <= today) plan.push({ dateOfBirth: isoDate(day), children })
+      day += gaps[i] ?? 0
+    }
+    if (plan.length > 0) return plan
+  }
 }
 
 interface Adult extends FeedCarer {
@@ -267,19 +293,6 @@ function drawMiddleNames(rng: Rng, origin: Origin, sex: Sex, given: string): str
   return middles.length > 0 ? middles.join(' ') : null
 }
 
-/** Birth dates for each birth event: realistic gaps, the youngest no later than the reference date. */
-function drawBirthDates(rng: Rng, events: number, referenceDate: string): string[] {
-  const today = dayNumber(referenceDate)
-  const earliest = dayNumber(addYears(referenceDate, -18)) + 1
-  const gaps = Array.from({ length: events - 1 }, () => Math.round(365.25 * (1.2 + 4.5 * rng.next() ** 1.5)))
-  const span = gaps.reduce((sum, g) => sum + g, 0)
-  const scale = span > today - earliest - 30 ? (today - earliest - 30) / span : 1
-  const first = earliest + rng.int(Math.max(1, today - earliest - Math.floor(span * scale)))
-  const days = [first]
-  for (const gap of gaps) days.push((days[days.length - 1] as number) + Math.floor(gap * scale))
-  return days.map(isoDate)
-}
-
 function randomDay(rng: Rng, from: string, to: string): string {
   const a = dayNumber(from)
   const b = dayNumber(to)
@@ -405,8 +418,8 @@ function drawInvolvements(
   }
 }
 
-/** Generates household `index`, whose first child is child number `firstChild`, with `size` children. */
-export function generateHousehold(world: World, authority: Authority, index: number, firstChild: number, plan: readonly number[]): Household {
+/** Generates household `index`, whose first child is child number `firstChild`, with the births of `plan`. */
+export function generateHousehold(world: World, authority: Authority, index: number, firstChild: number, plan: readonly BirthEvent[]): Household {
   const { seed, referenceDate } = world.options
   const rng = new Rng(seed, 'household', index)
   const origin = drawOrigin(rng)
@@ -438,11 +451,9 @@ export function generateHousehold(world: World, authority: Authority, index: num
     carers: [...new Map(plan.flatMap((_, i) => family.carersFor(i)).map((c) => [`${c.given_name} ${c.family_name}`, c])).values()],
   }
 
-  const birthDates = drawBirthDates(rng, plan.length, referenceDate)
   const taken = new Set<string>()
   const children: TrueChild[] = []
-  plan.forEach((multiplicity, birthIndex) => {
-    const dob = birthDates[birthIndex] as string
+  plan.forEach(({ dateOfBirth: dob, children: multiplicity }, birthIndex) => {
     const first = rng.chance(RATES.male) ? 'male' : 'female'
     const sexes: Sex[] = [first]
     for (let i = 1; i < multiplicity; i++) sexes.push(rng.chance(RATES.sameSexTwins) ? first : first === 'male' ? 'female' : 'male')

@@ -7,7 +7,7 @@ import type { FeedAddress } from '../feeds/feed-record.ts'
 import { drawAddress } from './addresses.ts'
 import { asciiSlug, landlineNumber, mobileNumber } from './contact.ts'
 import { AUTHORITY_NAMES, ORGANISATION_NAMES, PLACE_PARTS, REAL_NAMES, REAL_POSTCODE_AREAS, STREET_PARTS } from './data/places.ts'
-import { drawAdultGivenName, drawOrigin, drawSurname, splitList } from './names.ts'
+import { compose, drawAdultGivenName, drawOrigin, drawSurname, splitList } from './names.ts'
 import type { ResolvedOptions } from './options.ts'
 import { Rng } from './prng.ts'
 import { SOURCE_PROFILES, sourceCode } from './sources.ts'
@@ -116,7 +116,7 @@ function authorityNames(rng: Rng, count: number): string[] {
   const prefixes = PLACE_PARTS.prefixes.trim().split(/\s+/)
   const suffixes = PLACE_PARTS.suffixes.trim().split(/\s+/)
   while (names.length < count) {
-    const name = `${rng.pick(prefixes)}${rng.pick(suffixes)}`
+    const name = compose(rng.pick(prefixes), rng.pick(suffixes))
     if (taken.has(name) || REAL_NAMES.has(name)) continue
     taken.add(name)
     names.push(name)
@@ -129,7 +129,7 @@ function townNames(rng: Rng, authorityName: string, count: number, taken: Set<st
   const suffixes = PLACE_PARTS.suffixes.trim().split(/\s+/)
   const names = [authorityName]
   while (names.length < count) {
-    const base = `${rng.pick(prefixes)}${rng.pick(suffixes)}`
+    const base = compose(rng.pick(prefixes), rng.pick(suffixes))
     const name = rng.chance(0.2) ? `${base} ${rng.pick(['Green', 'End', 'Bridge', 'Heath', 'on Sea', 'Magna', 'Parva'])}` : base
     if (taken.has(name) || REAL_NAMES.has(base)) continue
     taken.add(name)

@@ -4,6 +4,7 @@ import { ChildRepository } from './children/child.repository.ts'
 import type { DatabaseHandle } from './db/client.ts'
 import { SourceRepository } from './feeds/source.repository.ts'
 import { AuditRepository } from './governance/audit.repository.ts'
+import { ShieldRepository } from './governance/shield.repository.ts'
 import { OrganisationRepository } from './people/organisation.repository.ts'
 import { SignInService } from './people/sign-in.service.ts'
 import { UserRepository } from './people/user.repository.ts'
@@ -24,6 +25,7 @@ export function createServices(database: DatabaseHandle) {
   return {
     database,
     repositories,
+    shields: new ShieldRepository(),
     signIn: new SignInService(repositories.users, repositories.audit),
   }
 }

@@ -43,3 +43,10 @@ test('a malformed DATABASE_URL is reported without its content', () => {
   assert.throws(() => loadConfig({ DATABASE_URL: 'postgres://user:pa ss@' }), (e: unknown) =>
     e instanceof ConfigError && /DATABASE_URL/.test(e.message) && !e.message.includes('pa ss'))
 })
+
+test('the README configuration table documents every variable the service reads', async () => {
+  const { readFile } = await import('node:fs/promises')
+  const { CONFIG_VARIABLES } = await import('./config.ts')
+  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8')
+  for (const variable of CONFIG_VARIABLES) assert.match(readme, new RegExp(`^\\| \`${variable.name}\` \\|`, 'm'), variable.name)
+})

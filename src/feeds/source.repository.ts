@@ -35,8 +35,8 @@ export class SourceRepository {
     this.#db = db
   }
 
-  async insertSource(source: NewDataSource): Promise<DataSource> {
-    return this.#db.insertInto('data_source').values({
+  async insertSource(source: NewDataSource, db: Executor = this.#db): Promise<DataSource> {
+    return db.insertInto('data_source').values({
       code: source.code, name: source.name, scope: source.scope, organisation_id: source.organisationId,
       authority_id: source.authorityId, supplies: [...source.supplies], precedence: source.precedence,
     }).returningAll().executeTakeFirstOrThrow()

@@ -1,5 +1,5 @@
 // All SQL about organisations: local authorities, accredited settings and services, national bodies.
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { Database, NewOrganisation, Organisation } from '../db/schema.ts'
 
 export class OrganisationRepository {
@@ -14,10 +14,10 @@ export class OrganisationRepository {
   }
 
   /** Inserts many at once; returns them keyed by code. */
-  async insertMany(organisations: readonly NewOrganisation[]): Promise<Map<string, Organisation>> {
+  async insertMany(organisations: readonly NewOrganisation[], db: Kysely<Database> | Transaction<Database> = this.#db): Promise<Map<string, Organisation>> {
     const byCode = new Map<string, Organisation>()
     for (let i = 0; i < organisations.length; i += 1000) {
-      const rows = await this.#db.insertInto('organisation').values(organisations.slice(i, i + 1000)).returningAll().execute()
+      const rows = await db.insertInto('organisation').values(organisations.slice(i, i + 1000)).returningAll().execute()
       for (const row of rows) byCode.set(row.code, row)
     }
     return byCode

@@ -1,5 +1,5 @@
 // All SQL about user accounts and their roles.
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { AppUser, AppUserUpdate, Database, NewAppUser, Role } from '../db/schema.ts'
 
 export interface RoleGrant {
@@ -19,17 +19,10 @@ export class UserRepository {
     this.#db = db
   }
 
-  async insert(user: NewAppUser, roles: readonly RoleGrant[], grantedBy: string | null = null): Promise<UserWithRoles> {
-    return this.#db.transaction().execute(async (trx) => {
-      const row = await trx.insertInto('app_user').values({ ...user, username: user.username.toLowerCase() })
-        .returningAll().executeTakeFirstOrThrow()
-      if (roles.length) {
-        await trx.insertInto('user_role').values(roles.map((r) => ({
-          user_id: row.id, role: r.role, authority_id: r.authorityId, granted_by: grantedBy,
-        }))).execute()
-      }
-      return { ...row, roles }
-    })
+  /** Creates the account and its roles together; joins the caller's transaction when given one. */
+  async insert(user: NewAppUser, roles: readonly RoleGrant[], grantedBy: string | null = null, trx?: Transaction<Database>): Promise<UserWithRoles> {
+    if (trx) return insertUser(trx, user, roles, grantedBy)
+    return this.#db.transaction().execute((t) => insertUser(t, user, roles, grantedBy))
   }
 
   async findByUsername(username: string): Promise<UserWithRoles | undefined> {
@@ -57,4 +50,15 @@ export class UserRepository {
       .orderBy('role').execute()
     return { ...user, roles: roles.map((r) => ({ role: r.role, authorityId: r.authority_id })) }
   }
+}
+
+async function insertUser(trx: Transaction<Database>, user: NewAppUser, roles: readonly RoleGrant[], grantedBy: string | null): Promise<UserWithRoles> {
+  const row = await trx.insertInto('app_user').values({ ...user, username: user.username.toLowerCase() })
+    .returningAll().executeTakeFirstOrThrow()
+  if (roles.length) {
+    await trx.insertInto('user_role').values(roles.map((r) => ({
+      user_id: row.id, role: r.role, authority_id: r.authorityId, granted_by: grantedBy,
+    }))).execute()
+  }
+  return { ...row, roles }
 }

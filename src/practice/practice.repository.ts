@@ -44,6 +44,14 @@ export class PracticeRepository {
     return row.id
   }
 
+  async insertMarkers(markers: readonly NewMarker[], db: Executor = this.#db): Promise<void> {
+    if (markers.length === 0) return
+    await db.insertInto('concern_marker').values(markers.map((m) => ({
+      child_id: m.childId, organisation_id: m.organisationId, set_by_user_id: m.setByUserId, contact_name: m.contactName,
+      contact_phone: m.contactPhone ?? null, contact_email: m.contactEmail ?? null, removed_at: null, removed_by_user_id: null,
+    }))).execute()
+  }
+
   async removeMarker(id: string, removedByUserId: string): Promise<boolean> {
     const result = await this.#db.updateTable('concern_marker').set({ removed_at: new Date(), removed_by_user_id: removedByUserId })
       .where('id', '=', id).where('removed_at', 'is', null).executeTakeFirst()

@@ -75,7 +75,7 @@ describe('errors', () => {
     const api = await app.inject({ url: '/api/v1/nothing', headers: { accept: 'application/json' } })
     assert.equal(api.statusCode, 404)
     assert.match(api.headers['content-type'] as string, /application\/problem\+json/)
-    assert.deepEqual({ ...api.json(), requestId: undefined }, {
+    assert.deepEqual({ ...(api.json() as Record<string, unknown>), requestId: undefined }, {
       type: 'https://contactpoint.example/problems/not_found', title: 'Page not found', status: 404,
       detail: 'If you typed the web address, check it is correct. If you pasted the web address, check you copied the entire address.',
       code: 'not_found', requestId: undefined,

@@ -1,0 +1,20 @@
+// `contactpoint` — one command over the same services as the web app.
+import { Command } from 'commander'
+import { registerServeCommands } from './serve.command.ts'
+import { registerMigrateCommand } from './migrate.command.ts'
+import { registerDemoCommand } from './demo.command.ts'
+import { registerGenerateCommand } from '../synthetic/generate.command.ts'
+
+const program = new Command()
+  .name('contactpoint')
+  .description('ContactPoint: a national index of children in England and the practitioners working with them.\nConfiguration comes from environment variables (see README.md); DATABASE_URL selects a PostgreSQL server instead of the embedded store.')
+  .showHelpAfterError('(run with --help for usage)')
+  .configureOutput({ outputError: (text, write) => write(`contactpoint: ${text.replace(/^error: /, '')}`) })
+
+registerServeCommands(program)
+registerMigrateCommand(program)
+registerDemoCommand(program)
+registerGenerateCommand(program)
+
+await program.parseAsync(process.argv)
+

@@ -1,0 +1,65 @@
+import type { Command } from 'commander'
+import { buildApp } from '../app.ts'
+import { describeStore } from '../config/config.ts'
+import { migrateToLatest, pendingMigrations } from '../db/migrate.ts'
+import { DEMO_PASSWORD, DEMO_USERS } from '../demo/demo-users.ts'
+import { DemoLoader } from '../demo/demo-loader.ts'
+import { fail, withRuntime, type Runtime } from './runtime.ts'
+import { progressReporter } from './progress.ts'
+
+export function registerServeCommands(program: Command): void {
+  program.command('start')
+    .description('Migrate the store, load the demo local authority the first time (unless DEMO_DATA=false), and serve the web service. What `npm start` runs.')
+    .action(() => withRuntime(async (runtime) => {
+      const { applied } = await migrateToLatest(runtime.database.db)
+      if (applied.length) console.log(`Migrated the store: ${applied.join(', ')}`)
+      if (runtime.config.demo.load) {
+        const loader = new DemoLoader(runtime.database)
+        const unfinished = await loader.unfinished()
+        if (unfinished || await loader.isEmpty()) {
+          console.log(unfinished
+            ? `Resuming the interrupted demo load (${unfinished.childrenLoaded.toLocaleString('en-GB')} of ${unfinished.children.toLocaleString('en-GB')} children loaded)…`
+            : `First start: loading the demo local authority (${runtime.config.demo.children.toLocaleString('en-GB')} synthetic children)…`)
+          const summary = await loader.load({ children: runtime.config.demo.children, seed: runtime.config.demo.seed, onProgress: progressReporter('children') })
+          console.log(`Demo data loaded in ${summary.seconds.toFixed(1)} s: ${summary.children.toLocaleString('en-GB')} children, ${summary.sourceRecords.toLocaleString('en-GB')} source records from ${summary.sources} sources, ${summary.involvements.toLocaleString('en-GB')} involvements, ${summary.shielded} shielded.`)
+        }
+      }
+      await serve(runtime)
+    }))
+
+  program.command('serve')
+    .description('Serve the web service on HOST:PORT against an already migrated store.')
+    .action(() => withRuntime(async (runtime) => {
+      const pending = await pendingMigrations(runtime.database.db)
+      if (pending.length) fail(`the store has ${pending.length} pending migration(s): run "npx contactpoint migrate" first`)
+      await serve(runtime)
+    }))
+}
+
+async function serve({ config, logger, database }: Runtime): Promise<void> {
+  const { app } = await buildApp({ config, database, logger })
+  await app.listen({ host: config.http.host, port: config.http.port })
+  const demo = config.demo.load && await new DemoLoader(database).isLoaded()
+  console.log([
+    '',
+    `ContactPoint is running at ${config.http.publicUrl}`,
+    `Store: ${describeStore(config)}`,
+    ...(demo ? [
+      '',
+      `Demo sign-in (synthetic data only). Password for every demo user: ${DEMO_PASSWORD}`,
+      ...DEMO_USERS.map((u) => `  ${u.username.padEnd(28)} ${u.description}`),
+    ] : []),
+    '',
+    'Press Ctrl+C to stop.',
+    '',
+  ].join('\n'))
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      void app.close().then(resolve)
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  })
+}

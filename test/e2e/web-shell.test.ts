@@ -33,9 +33,9 @@ test('the start page renders with GOV.UK styles, runs its scripts and breaks no 
   page.on('requestfailed', (r) => problems.push(`${r.url()} ${r.failure()?.errorText}`))
   await page.goto(server.url)
   assert.equal(await page.title(), 'Find who is working with a child – ContactPoint')
-  // The stylesheet applied: GOV.UK's header is the brand blue (or black in older brands), not unstyled.
-  const font = await page.evaluate<string>('getComputedStyle(document.body).fontFamily')
-  assert.match(font, /GDS Transport|arial/i)
+  // The stylesheet applied: headings use GOV.UK's typeface (served from /assets/fonts under the CSP).
+  const font = await page.evaluate<string>("getComputedStyle(document.querySelector('h1')).fontFamily")
+  assert.match(font, /GDS Transport/)
   assert.equal(await page.evaluate<boolean>("document.body.classList.contains('govuk-frontend-supported')"), true, 'the inline script ran under the CSP nonce')
   await page.screenshot({ path: path.join(SCREENSHOTS, 'start.png'), fullPage: true })
   assert.deepEqual(problems, [])

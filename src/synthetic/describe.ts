@@ -1,5 +1,10 @@
-// Markdown tables of the source profiles, printed into docs/synthetic.md (a test keeps them equal).
+// Markdown tables of the model, printed into docs/synthetic.md between
+// `<!-- synthetic:NAME:start -->` and `<!-- synthetic:NAME:end -->` (a test keeps them equal).
+// `node src/synthetic/describe.ts` rewrites them after the data changes.
 
+import { readFile, writeFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { ORIGINS } from './data/origins.ts'
 import type { Eligibility } from './sources.ts'
 import { ERROR_KINDS, SOURCE_PROFILES } from './sources.ts'
 
@@ -32,3 +37,28 @@ export function errorRatesTable(): string {
     `| \`${kind}\` | ${SOURCE_PROFILES.map((p) => (p.errors[kind] ? percent(p.errors[kind]) : '')).join(' | ')} |`)
   return [header, rule, ...rows].join('\n')
 }
+
+export function originsTable(): string {
+  const total = ORIGINS.reduce((sum, o) => sum + o.share, 0)
+  const rows = ORIGINS.map((o) =>
+    `| ${o.code.replace('_', ' ')} | ${percent(o.share / total)} | ${percent(o.englishGiven)} | ${percent(o.migrant)} |${o.feminineSurnames ? ' feminine surname forms |' : ' |'}`)
+  return ['| Origin | Share of households | Given names from the English pool | Arrived from abroad | Notes |', '| --- | ---: | ---: | ---: | --- |', ...rows].join('\n')
+}
+
+const TABLES: Readonly<Record<string, () => string>> = { origins: originsTable, sources: sourcesTable, errors: errorRatesTable }
+
+/** The document with every generated table brought up to date. */
+export function renderDocTables(doc: string): string {
+  return Object.entries(TABLES).reduce((text, [name, table]) => {
+    const start = `<!-- synthetic:${name}:start -->`
+    const end = `<!-- synthetic:${name}:end -->`
+    const from = text.indexOf(start)
+    const to = text.indexOf(end)
+    if (from < 0 || to < from) throw new Error(`docs/synthetic.md has no ${start} … ${end} section`)
+    return `${text.slice(0, from + start.length)}\n${table()}\n${text.slice(to)}`
+  }, doc)
+}
+
+export const DOC_FILE = fileURLToPath(new URL('../../docs/synthetic.md', import.meta.url))
+
+if (import.meta.main) await writeFile(DOC_FILE, renderDocTables(await readFile(DOC_FILE, 'utf8')))

@@ -59,7 +59,7 @@ describe('contactpoint generate', () => {
       [['--children', 'many', '--out', root], /expected a whole number/],
       [['--format', 'xml', '--out', root], /expected a comma-separated list of jsonl, csv/],
       [['--reference-date', '2026-02-30', '--out', root], /expected a real date written YYYY-MM-DD/],
-      [['--authorities', '200', '--out', root], /expected a whole number from 1 to 199/],
+      [['--authorities', '151', '--out', root], /expected a whole number from 1 to 150/],
       [['--children', '20000000', '--authorities', '1', '--out', root], /too few authorities/],
     ]
     for (const [args, message] of cases) {

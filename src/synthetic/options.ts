@@ -24,12 +24,12 @@ export interface ResolvedOptions {
 export const DEFAULT_REFERENCE_DATE = '2026-11-24'
 export const DEFAULT_SEED = '1'
 export const MAX_CHILDREN = 20_000_000
-/** England has 153 upper-tier authorities; the generator's fictional names and LA numbers stop at 199. */
-export const MAX_AUTHORITIES = 199
+/** England has 153 upper-tier authorities; the generator has 150 LA numbers that no real authority uses. */
+export const MAX_AUTHORITIES = 150
 const CHILDREN_PER_AUTHORITY = 100_000
 
 export function defaultAuthorities(children: number): number {
-  return children < 2 * CHILDREN_PER_AUTHORITY ? 1 : Math.min(150, Math.round(children / CHILDREN_PER_AUTHORITY))
+  return children < 2 * CHILDREN_PER_AUTHORITY ? 1 : Math.min(MAX_AUTHORITIES, Math.round(children / CHILDREN_PER_AUTHORITY))
 }
 
 function invalid(field: string, message: string): AppError {

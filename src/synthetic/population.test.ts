@@ -101,7 +101,7 @@ describe('population', () => {
       if (child.upn !== null) {
         assert.ok(isValidUpn(child.upn), child.upn)
         assert.ok(yearGroup(child.date_of_birth, referenceDate) >= 0, `${child.key} is too young for a UPN`)
-        assert.equal(child.upn.slice(1, 4), '800')
+        assert.equal(child.upn.slice(1, 4), '100')
       }
       if (child.involvements.some((i) => i.service_type === 'school')) assert.ok(child.upn !== null)
     }

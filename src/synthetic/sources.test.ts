@@ -13,7 +13,7 @@ import type { TrueChild } from './population.ts'
 import type { ErrorKind, SourceProfile } from './sources.ts'
 import { ERROR_KINDS, SOURCE_PROFILES } from './sources.ts'
 
-const world = buildWorld({ children: 12_000, seed: 'sources-test' })
+const world = buildWorld({ children: 8000, seed: 'sources-test' })
 const { referenceDate } = world.options
 const households = [...generateHouseholds(world)]
 const children = new Map(households.flatMap((h) => h.children).map((c) => [c.key, c]))

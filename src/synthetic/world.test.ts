@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
 import { describe, it } from 'node:test'
+import { DOC_FILE, renderDocTables } from './describe.ts'
 import { buildWorld } from './generator.ts'
+import { defaultAuthorities } from './options.ts'
 import { isValidPostcode } from './identifiers.ts'
 import { REAL_POSTCODE_AREAS } from './data/places.ts'
 import { SOURCE_PROFILES } from './sources.ts'
-import { authorityOfChild } from './world.ts'
+import { authorityOfChild, laNumber } from './world.ts'
 
 const world = buildWorld({ children: 500_000, seed: 'world-test' })
 
@@ -16,7 +19,7 @@ describe('world', () => {
     assert.equal(authorities[0]?.slug, 'northmoor')
     for (const field of ['name', 'slug', 'laNumber', 'code', 'postcodeArea'] as const) assert.equal(new Set(authorities.map((a) => a[field])).size, 5, field)
     for (const authority of authorities) {
-      assert.match(String(authority.laNumber), /^\d{3}$/)
+      assert.ok(authority.laNumber >= 100 && authority.laNumber < 200, String(authority.laNumber))
       assert.match(authority.code, /^E06\d{6}$/)
       assert.ok(!REAL_POSTCODE_AREAS.has(authority.postcodeArea), authority.postcodeArea)
       for (const town of authority.towns) for (const district of town.districts) assert.ok(isValidPostcode(`${district} 1AB`), district)
@@ -78,6 +81,15 @@ describe('world', () => {
   it('defaults to one authority below 200,000 children and about one per 100,000 above', () => {
     assert.equal(buildWorld({ children: 199_999 }).authorities.length, 1)
     assert.equal(buildWorld({ children: 1_000_000 }).options.authorities, 10)
+    assert.equal(defaultAuthorities(20_000_000), 150)
+    assert.deepEqual([0, 99, 100, 149].map(laNumber), [100, 199, 950, 999])
     assert.deepEqual(buildWorld({ children: 1000, seed: 'x' }).organisations, buildWorld({ children: 1000, seed: 'x' }).organisations)
+  })
+})
+
+describe('docs/synthetic.md', () => {
+  it('prints the tables of the current model', async () => {
+    const doc = await readFile(DOC_FILE, 'utf8')
+    assert.equal(doc, renderDocTables(doc), 'run `node src/synthetic/describe.ts` to update docs/synthetic.md')
   })
 })

@@ -107,6 +107,15 @@ const NATIONAL_BODIES: ReadonlyArray<readonly [code: string, name: string]> = [
   ['HO', 'Home Office'],
 ]
 
+/**
+ * DfE LA numbers that no English (201–943) or Welsh (660–681) authority uses: 100–199, then
+ * 950–999. UPNs start with the LA number, so synthetic UPNs can never be a real pupil's.
+ */
+export function laNumber(index: number): number {
+  if (index < 0 || index >= 150) throw new RangeError(`no LA number for authority ${index}`)
+  return index < 100 ? 100 + index : 850 + index
+}
+
 /** Children per organisation of each kind, from national totals (e.g. ~16,800 primary schools). */
 const CHILDREN_PER = { primary: 700, secondary: 2600, earlyYears: 450, gp: 1900, healthVisitor: 1400, schoolNurse: 5000, socialWorker: 400, yotWorker: 6000, youthWorker: 2500 }
 
@@ -272,7 +281,7 @@ export function createWorld(options: ResolvedOptions): World {
       .map((town, i) => ({ name: town, districts: Array.from({ length: i === 0 ? 2 + rng.int(3) : 1 + rng.int(2) }, () => `${area}${district++}`) }))
     const slug = asciiSlug(name)
     const base = {
-      index, name, slug, laNumber: 800 + index, code: `E06${String(901 + index).padStart(6, '0')}`, postcodeArea: area, towns,
+      index, name, slug, laNumber: laNumber(index), code: `E06${String(901 + index).padStart(6, '0')}`, postcodeArea: area, towns,
       firstChild, childCount, streetCount: Math.max(20, Math.ceil(childCount / 45)),
     }
     const organisations = buildOrganisations({ rng, seed, authority: base, domain: `${slug}.example` }, counters)

@@ -48,7 +48,7 @@ export const RATES = {
   earlyHelpShare: 0.35,
   youthOffending: 0.012,
   youthService: 0.15,
-  voluntary: 0.025,
+  voluntary: 0.035,
   sexualHealth: 0.012,
   mentalHealth: 0.01,
   substanceMisuse: 0.004,

@@ -1,7 +1,7 @@
 // `contactpoint generate`: writes a synthetic population to a folder.
 
 import type { Command } from 'commander'
-import { InvalidArgumentError } from 'commander'
+import { InvalidArgumentError, Option } from 'commander'
 import { wholeNumber } from '../cli/options.ts'
 import { progressReporter } from '../cli/progress.ts'
 import { AppError } from '../errors.ts'
@@ -65,7 +65,8 @@ export function registerGenerateCommand(program: Command): void {
     .option('--children <n>', 'number of children', wholeNumber(1, MAX_CHILDREN), 1000)
     .option('--seed <s>', 'seed of the population', DEFAULT_SEED)
     .option('--authorities <n>', 'number of local authorities (default: 1 below 200,000 children, else about one per 100,000)', wholeNumber(1, MAX_AUTHORITIES))
-    .option('--format <list>', `feed formats, comma-separated: ${OUTPUT_FORMATS.join(', ')}`, formats, [...OUTPUT_FORMATS])
+    .addOption(new Option('--format <list>', `feed formats, comma-separated: ${OUTPUT_FORMATS.join(', ')}`)
+      .argParser(formats).default([...OUTPUT_FORMATS], OUTPUT_FORMATS.join(',')))
     .option('--with-children', 'also write children.jsonl, the true child records (about 1 KB a child)')
     .option('--reference-date <date>', 'the day the population is as of, YYYY-MM-DD', isoDate, DEFAULT_REFERENCE_DATE)
     .addHelpText('after', `
@@ -81,13 +82,17 @@ Example:
   contactpoint generate --children 100000 --seed 7 --out data/synthetic`)
     .action(async (options: GenerateOptions, command: Command) => {
       const report = progressReporter('children')
+      let reported = 0
       try {
         const summary = await writePopulation({
           outDir: options.out, children: options.children, seed: options.seed, authorities: options.authorities,
           formats: options.format, withChildren: options.withChildren ?? false, referenceDate: options.referenceDate,
-          onProgress: (p) => report(p.children, p.total),
+          onProgress: (p) => {
+            reported = p.children
+            report(p.children, p.total)
+          },
         })
-        report(summary.children, summary.children)
+        if (reported < summary.children) report(summary.children, summary.children)
         // Commander's output (stdout unless configured), so callers can capture the summary.
         const write = command.configureOutput().writeOut ?? ((text: string) => process.stdout.write(text))
         write(summaryText(summary))

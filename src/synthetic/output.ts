@@ -25,7 +25,7 @@ export interface WriteOptions extends PopulationOptions {
   readonly formats?: readonly OutputFormat[]
   /** Also write children.jsonl, the true child records (large: about 1 KB a child). */
   readonly withChildren?: boolean
-  /** Called about every 10,000 children. */
+  /** Called about every 1,000 children. */
   readonly onProgress?: (progress: GenerationProgress) => void
 }
 
@@ -56,7 +56,7 @@ export interface PopulationSummary {
 
 /** Characters buffered per file before a write: large writes are fast, and 30 open files stay small. */
 const FLUSH_AT = 256 * 1024
-const PROGRESS_EVERY = 10_000
+const PROGRESS_EVERY = 1000
 
 class FileSink {
   readonly name: string

@@ -143,23 +143,19 @@ export function birthPlan(seed: string, index: number, referenceDate: string): B
   }
 }
 
-interface Adult extends FeedCarer {
-  readonly sex: Sex
-}
-
-function adult(rng: Rng, origin: Origin, sex: Sex, familyName: string, relationship: FeedCarer['relationship'], pr: boolean): Adult {
+function adult(rng: Rng, origin: Origin, sex: Sex, familyName: string, relationship: FeedCarer['relationship'], pr: boolean): FeedCarer {
   const given = drawAdultGivenName(rng, origin, sex)
   const family = surnameForSex(familyName, sex, origin)
   return {
-    sex, given_name: given, family_name: family, relationship, parental_responsibility: pr,
+    given_name: given, family_name: family, relationship, parental_responsibility: pr,
     phone: rng.chance(RATES.carerPhone) ? mobileNumber(rng) : null,
     email: rng.chance(RATES.carerEmail) ? personalEmail(rng, given, family) : null,
   }
 }
 
-function carer(person: Adult, relationship: FeedCarer['relationship'], pr: boolean): FeedCarer {
-  const { sex: _sex, ...rest } = person
-  return { ...rest, relationship, parental_responsibility: pr }
+/** The same adult in a given role for one child (a step-father is another child's father). */
+function carer(person: FeedCarer, relationship: FeedCarer['relationship'], pr: boolean): FeedCarer {
+  return { ...person, relationship, parental_responsibility: pr }
 }
 
 function doubleBarrel(first: string, second: string): string {
@@ -171,8 +167,8 @@ interface Family {
   readonly carersFor: (birthIndex: number) => FeedCarer[]
   /** Birth surname and, for children whose surname changed, the current one. */
   readonly surnameFor: (birthIndex: number) => { birth: string; current: string }
-  readonly mother: Adult | null
-  readonly parents: Adult[]
+  /** The birth mother when she is in the household (a newborn may be recorded under her surname). */
+  readonly mother: FeedCarer | null
 }
 
 function buildFamily(rng: Rng, structure: FamilyStructure, origin: Origin, births: number): Family {
@@ -189,21 +185,21 @@ function buildFamily(rng: Rng, structure: FamilyStructure, origin: Origin, birth
   const same = (name: string) => (): { birth: string; current: string } => ({ birth: name, current: name })
   switch (structure) {
     case 'couple':
-      return { parents: [mother, father], mother, surnameFor: same(childSurname), carersFor: () => [carer(mother, 'mother', true), carer(father, 'father', true)] }
+      return { mother, surnameFor: same(childSurname), carersFor: () => [carer(mother, 'mother', true), carer(father, 'father', true)] }
     case 'adoptive': {
       const birthSurname = drawSurname(rng, drawOrigin(rng))
       return {
-        parents: [mother, father], mother: null, surnameFor: () => ({ birth: birthSurname, current: paternal }),
+        mother: null, surnameFor: () => ({ birth: birthSurname, current: paternal }),
         carersFor: () => [carer(mother, 'mother', true), carer(father, 'father', true)],
       }
     }
     case 'lone_mother': {
       const surname = rng.chance(0.55) ? paternal : maternal
       const single = { ...mother, family_name: surnameForSex(rng.chance(0.7) ? maternal : paternal, 'female', motherOrigin) }
-      return { parents: [single], mother: single, surnameFor: same(surname), carersFor: () => [carer(single, 'mother', true)] }
+      return { mother: single, surnameFor: same(surname), carersFor: () => [carer(single, 'mother', true)] }
     }
     case 'lone_father':
-      return { parents: [father], mother: null, surnameFor: same(paternal), carersFor: () => [carer(father, 'father', true)] }
+      return { mother: null, surnameFor: same(paternal), carersFor: () => [carer(father, 'father', true)] }
     case 'step_family': {
       // The first children are from the mother's earlier relationship; later ones are the step-father's.
       const stepSurname = drawSurname(rng, partnerOrigin)
@@ -214,7 +210,7 @@ function buildFamily(rng: Rng, structure: FamilyStructure, origin: Origin, birth
       const changed = rng.chance(RATES.stepSurnameChange)
       const stepPr = rng.chance(0.2)
       return {
-        parents: [mum, stepFather], mother: mum,
+        mother: mum,
         surnameFor: (i) => (i < earlier ? { birth: paternal, current: changed ? stepSurname : paternal } : { birth: stepSurname, current: stepSurname }),
         carersFor: (i) => [carer(mum, 'mother', true), i < earlier ? carer(stepFather, 'step_parent', stepPr) : carer(stepFather, 'father', true)],
       }
@@ -225,8 +221,8 @@ function buildFamily(rng: Rng, structure: FamilyStructure, origin: Origin, birth
       const grandfather = rng.chance(0.6) ? adult(rng, motherOrigin, 'male', grandSurname, 'grandparent', false) : null
       const pr = rng.chance(0.5)
       return {
-        parents: [], mother: null, surnameFor: same(childSurname),
-        carersFor: () => [grandmother, grandfather].filter((a): a is Adult => a !== null).map((a) => carer(a, 'grandparent', pr)),
+        mother: null, surnameFor: same(childSurname),
+        carersFor: () => [grandmother, grandfather].filter((a): a is FeedCarer => a !== null).map((a) => carer(a, 'grandparent', pr)),
       }
     }
     case 'foster':
@@ -237,8 +233,8 @@ function buildFamily(rng: Rng, structure: FamilyStructure, origin: Origin, birth
       const first = adult(rng, carerOrigin, 'female', carerSurname, relationship, structure !== 'foster')
       const second = rng.chance(0.6) ? adult(rng, carerOrigin, 'male', carerSurname, relationship, structure !== 'foster') : null
       return {
-        parents: [], mother: null, surnameFor: same(childSurname),
-        carersFor: () => [first, second].filter((a): a is Adult => a !== null).map((a) => carer(a, relationship, structure !== 'foster')),
+        mother: null, surnameFor: same(childSurname),
+        carersFor: () => [first, second].filter((a): a is FeedCarer => a !== null).map((a) => carer(a, relationship, structure !== 'foster')),
       }
     }
   }
@@ -475,7 +471,9 @@ export function generateHousehold(world: World, authority: Authority, index: num
       const partial = { date_of_birth: dob, gender, nhs_number: nhsNumber, moved_on: childMovedOn }
       drawInvolvements({ rng, referenceDate, list: involvements, key }, authority, info, choices, partial)
       const group = yearGroup(dob, referenceDate)
-      const pupil = involvements.some((inv) => inv.service_type === 'school') || (group >= 0 && schooling === 'state')
+      // A UPN is allocated on entry to a state school in England and kept after leaving it.
+      const schooledHere = arrivedOn === null || yearGroup(dob, arrivedOn) <= 11
+      const pupil = involvements.some((inv) => inv.service_type === 'school') || (group >= 0 && schooling === 'state' && schooledHere)
       const allocationYear = Math.max(schoolYearStart(dob) + 5, arrivedOn ? schoolYearStart(arrivedOn) : 0)
       children.push({
         key, number, household: info.id, authority: authority.code, twin_group: twinGroup,

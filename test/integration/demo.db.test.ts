@@ -8,7 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { sql, type Kysely } from 'kysely'
-import { openDatabase } from '../../src/db/client.ts'
+import { openDatabase, type DatabaseHandle } from '../../src/db/client.ts'
 import type { Database } from '../../src/db/schema.ts'
 import { DEMO_PASSWORD, DEMO_USERS } from '../../src/demo/demo-users.ts'
 import { DemoLoader } from '../../src/demo/demo-loader.ts'
@@ -127,10 +127,25 @@ describe('a clean demo load', () => {
 describe('an interrupted demo load', () => {
   const dirs: string[] = []
   after(() => { for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true }) })
-  const env = (dir: string) => {
-    const e: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'warn' }
-    delete e.DATABASE_URL
-    return e
+
+  /** A fresh store for the CLI to load into: a database on the server under test:pg, else a data folder. */
+  async function freshStore(): Promise<{ env: NodeJS.ProcessEnv; open: () => Promise<DatabaseHandle>; dispose: () => Promise<void> }> {
+    const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' }
+    if (process.env.DATABASE_URL) {
+      const server = await createTestDatabase()
+      env.DATABASE_URL = server.url
+      return { env, open: async () => server, dispose: () => server.close() }
+    }
+    delete env.DATABASE_URL
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-demo-kill-'))
+    dirs.push(dir)
+    env.DATA_DIR = dir
+    let handle: DatabaseHandle | undefined
+    return {
+      env,
+      open: async () => (handle = await openDatabase({ kind: 'pglite', dataDir: dir })),
+      dispose: async () => { await handle?.close() },
+    }
   }
 
   test('killed with SIGKILL at random moments and resumed, it ends exactly as one clean load', async () => {
@@ -140,21 +155,20 @@ describe('an interrupted demo load', () => {
     await clean.close()
 
     for (const killAfterMs of [400 + Math.floor(Math.random() * 1500), 1200 + Math.floor(Math.random() * 2000)]) {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-demo-kill-'))
-      dirs.push(dir)
-      assert.equal(spawnSync(process.execPath, [CLI, 'migrate'], { env: env(dir) }).status, 0)
-      const child = spawn(process.execPath, [CLI, 'demo', 'load', '--children', '1200', '--seed', '11'], { env: env(dir), stdio: 'ignore' })
-      await new Promise((r) => setTimeout(r, killAfterMs))
-      child.kill('SIGKILL')
-      await new Promise((r) => child.once('exit', r))
-      const resumed = spawnSync(process.execPath, [CLI, 'demo', 'load', '--children', '1200', '--seed', '11'], { env: env(dir), encoding: 'utf8' })
-      assert.equal(resumed.status, 0, resumed.stderr)
-      const handle = await openDatabase({ kind: 'pglite', dataDir: dir })
+      const store = await freshStore()
       try {
+        assert.equal(spawnSync(process.execPath, [CLI, 'migrate'], { env: store.env }).status, 0)
+        const child = spawn(process.execPath, [CLI, 'demo', 'load', '--children', '1200', '--seed', '11'], { env: store.env, stdio: 'ignore' })
+        await new Promise((r) => setTimeout(r, killAfterMs))
+        child.kill('SIGKILL')
+        await new Promise((r) => child.once('exit', r))
+        const resumed = spawnSync(process.execPath, [CLI, 'demo', 'load', '--children', '1200', '--seed', '11'], { env: store.env, encoding: 'utf8' })
+        assert.equal(resumed.status, 0, resumed.stderr)
+        const handle = await store.open()
         assert.deepEqual(await snapshot(handle.db), expected, `killed after ${killAfterMs} ms`)
         assert.equal(await new DemoLoader(handle).isLoaded(), true)
       } finally {
-        await handle.close()
+        await store.dispose()
       }
     }
   })

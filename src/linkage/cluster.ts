@@ -1,0 +1,218 @@
+// Clustering that does not over-merge. Connected components chain strangers together (A looks
+// like B, B like C, so A, B and C become one child). Instead, links are taken strongest first and
+// two groups of records merge only if
+//   - no pair between them is forbidden (possible twins, two different valid identifiers, two
+//     records of one source with different identifiers, a duplicate-free source twice), and
+//   - the pairs between them agree on average: every pair is scored, including pairs blocking did
+//     not propose, and the mean match weight must reach the merge threshold; and
+//   - the group being attached has no close runner-up: if it fits another group almost as well,
+//     and that group cannot join this one (twins), a person decides.
+
+import { CANNOT_LINK, pairOutcome } from './comparisons.ts'
+import type { Scorer } from './model.ts'
+import type { ScoredPairs } from './score.ts'
+import type { ModelSettings } from './settings.ts'
+import { probabilityToWeight } from './settings.ts'
+
+export type ReviewReason = 'between-thresholds' | 'guarded' | 'runner-up' | 'groups-disagree'
+
+export interface ReviewPair {
+  readonly a: number
+  readonly b: number
+  readonly weight: number
+  readonly reason: ReviewReason
+}
+
+export interface Clusters {
+  /** cluster number of each record (0-based, numbered in order of each cluster's first record) */
+  readonly clusterOf: Int32Array
+  readonly count: number
+  readonly review: readonly ReviewPair[]
+  readonly stats: {
+    readonly linkPairs: number
+    readonly merges: number
+    readonly refusedGuard: number
+    readonly refusedDisagree: number
+    readonly refusedRunnerUp: number
+    readonly largestCluster: number
+  }
+}
+
+interface Assessment {
+  readonly mean: number
+  readonly forbidden: boolean
+}
+
+const CLAMP = 30
+
+/**
+ * Cluster records from their scored candidate pairs. `scorer` rescores pairs between groups.
+ * Deterministic: pairs are taken in order of weight, then record numbers.
+ */
+export function clusterRecords(n: number, pairs: ScoredPairs, scorer: Scorer, settings: ModelSettings): Clusters {
+  const linkW = probabilityToWeight(settings.thresholds.link)
+  const reviewW = probabilityToWeight(settings.thresholds.review)
+  const { mergeWeight, runnerUpMargin, maxCrossPairs } = settings.clustering
+
+  // candidate links, strongest first
+  const order: number[] = []
+  const review: ReviewPair[] = []
+  for (let k = 0; k < pairs.a.length; k++) {
+    const w = pairs.weight[k] as number
+    const f = pairs.flags[k] as number
+    const outcome = pairOutcome(w, f, linkW, reviewW)
+    if (outcome === 'link') order.push(k)
+    else if (outcome === 'review') review.push({ a: pairs.a[k] as number, b: pairs.b[k] as number, weight: w, reason: (f & CANNOT_LINK) !== 0 ? 'guarded' : 'between-thresholds' })
+  }
+  order.sort((x, y) => (pairs.weight[y] as number) - (pairs.weight[x] as number) || (pairs.a[x] as number) - (pairs.a[y] as number) || (pairs.b[x] as number) - (pairs.b[y] as number))
+
+  // adjacency of link edges (for runner-up checks)
+  const degree = new Int32Array(n + 1)
+  for (const k of order) {
+    const a = (pairs.a[k] as number) + 1
+    const b = (pairs.b[k] as number) + 1
+    degree[a] = (degree[a] as number) + 1
+    degree[b] = (degree[b] as number) + 1
+  }
+  for (let i = 0; i < n; i++) degree[i + 1] = (degree[i + 1] as number) + (degree[i] as number)
+  const adjOther = new Int32Array(degree[n] as number)
+  const fill = degree.slice(0, n)
+  for (const k of order) {
+    const a = pairs.a[k] as number
+    const b = pairs.b[k] as number
+    adjOther[fill[a] as number] = b
+    fill[a] = (fill[a] as number) + 1
+    adjOther[fill[b] as number] = a
+    fill[b] = (fill[b] as number) + 1
+  }
+
+  const parent = new Int32Array(n)
+  for (let i = 0; i < n; i++) parent[i] = i
+  const members = new Map<number, number[]>()
+  const find = (x: number): number => {
+    let r = x
+    while (parent[r] !== r) r = parent[r] as number
+    let y = x
+    while (parent[y] !== r) {
+      const next = parent[y] as number
+      parent[y] = r
+      y = next
+    }
+    return r
+  }
+  const membersOf = (root: number): number[] => members.get(root) ?? [root]
+
+  const assess = (ra: number, rb: number): Assessment => {
+    const A = membersOf(ra)
+    const B = membersOf(rb)
+    const total = A.length * B.length
+    const stride = total > maxCrossPairs ? Math.ceil(total / maxCrossPairs) : 1
+    let sum = 0
+    let count = 0
+    let k = 0
+    for (const x of A) {
+      for (const y of B) {
+        if (k++ % stride !== 0) continue
+        const w = scorer.score(Math.min(x, y), Math.max(x, y))
+        if ((scorer.flags & CANNOT_LINK) !== 0) return { mean: -Infinity, forbidden: true }
+        sum += w > CLAMP ? CLAMP : w < -CLAMP ? -CLAMP : w
+        count++
+      }
+    }
+    return { mean: sum / Math.max(1, count), forbidden: false }
+  }
+
+  const refused = new Set<string>()
+  let merges = 0
+  let refusedGuard = 0
+  let refusedDisagree = 0
+  let refusedRunnerUp = 0
+  for (const k of order) {
+    const a = pairs.a[k] as number
+    const b = pairs.b[k] as number
+    const w = pairs.weight[k] as number
+    const ra = find(a)
+    const rb = find(b)
+    if (ra === rb) continue
+    const A = membersOf(ra)
+    const B = membersOf(rb)
+    const key = `${Math.min(ra, rb)}:${Math.max(ra, rb)}:${A.length + B.length}`
+    if (refused.has(key)) continue
+    const here = assess(ra, rb)
+    if (here.forbidden || here.mean < mergeWeight) {
+      refused.add(key)
+      if (here.forbidden) refusedGuard++
+      else refusedDisagree++
+      review.push({ a: Math.min(a, b), b: Math.max(a, b), weight: w, reason: here.forbidden ? 'guarded' : 'groups-disagree' })
+      continue
+    }
+    // runner-up: does the smaller group fit another group almost as well, one that cannot join this one?
+    const small = A.length < B.length || (A.length === B.length && ra > rb) ? ra : rb
+    const large = small === ra ? rb : ra
+    let conflict = false
+    const seen = new Set<number>([ra, rb])
+    for (const x of membersOf(small)) {
+      for (let e = degree[x] as number; e < (degree[x + 1] as number) && !conflict; e++) {
+        const rc = find(adjOther[e] as number)
+        if (seen.has(rc)) continue
+        seen.add(rc)
+        const alt = assess(small, rc)
+        if (alt.forbidden || alt.mean < mergeWeight) continue
+        const between = assess(large, rc)
+        // fits two children who cannot be one (twins, two NHS numbers): always a person's decision;
+        // fits two groups that do not agree with each other almost equally: also
+        if (between.forbidden || (between.mean < mergeWeight && here.mean - alt.mean < runnerUpMargin)) conflict = true
+      }
+      if (conflict) break
+    }
+    if (conflict) {
+      refused.add(key)
+      refusedRunnerUp++
+      review.push({ a: Math.min(a, b), b: Math.max(a, b), weight: w, reason: 'runner-up' })
+      continue
+    }
+    // merge the smaller group into the larger
+    const keep = A.length >= B.length ? ra : rb
+    const drop = keep === ra ? rb : ra
+    parent[drop] = keep
+    const merged = membersOf(keep).concat(membersOf(drop))
+    members.set(keep, merged)
+    members.delete(drop)
+    merges++
+  }
+
+  const clusterOf = new Int32Array(n)
+  const numberOf = new Map<number, number>()
+  let count = 0
+  let largest = n > 0 ? 1 : 0
+  for (let i = 0; i < n; i++) {
+    const r = find(i)
+    let c = numberOf.get(r)
+    if (c === undefined) {
+      c = count++
+      numberOf.set(r, c)
+    }
+    clusterOf[i] = c
+  }
+  for (const list of members.values()) if (list.length > largest) largest = list.length
+  const finalReview = review.filter((r) => clusterOf[r.a] !== clusterOf[r.b])
+  finalReview.sort((x, y) => y.weight - x.weight || x.a - y.a || x.b - y.b)
+  return {
+    clusterOf,
+    count,
+    review: dedupeReview(finalReview),
+    stats: { linkPairs: order.length, merges, refusedGuard, refusedDisagree, refusedRunnerUp, largestCluster: largest },
+  }
+}
+
+function dedupeReview(list: readonly ReviewPair[]): ReviewPair[] {
+  const seen = new Set<string>()
+  const out: ReviewPair[] = []
+  for (const r of list) {
+    const key = `${r.a}:${r.b}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    out.push(r)
+  }
+  return out
+}

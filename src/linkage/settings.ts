@@ -1,0 +1,202 @@
+// Model settings: which comparisons, which blocking rules, how to train, and the decision
+// thresholds. Defaults are for ContactPoint's child records; benchmarks on other data sets
+// choose their own comparisons and rules from the same vocabulary.
+
+import { AppError } from '../errors.ts'
+import type { LinkType } from './types.ts'
+
+export type ComparisonKind =
+  | 'given-name'
+  | 'family-name'
+  | 'date-of-birth'
+  | 'gender'
+  | 'postcode'
+  | 'address'
+  /** address words and postcode together: they describe one fact (where the child lives), so it counts once */
+  | 'residence'
+  | 'nhs-number'
+  | 'upn'
+  /** an extra attribute compared as a category (exact or not, term-frequency adjusted) */
+  | 'extra-exact'
+  /** an extra attribute compared as text (exact, Jaro–Winkler bands) */
+  | 'extra-text'
+  /** an extra attribute compared as a set of words */
+  | 'extra-tokens'
+  /** an extra attribute that is an identifier without a check digit (exact, one keying error, different) */
+  | 'extra-id'
+
+export interface ComparisonSpec {
+  readonly kind: ComparisonKind
+  /** for extra-* kinds: the attribute name in LinkRecord.extra */
+  readonly field?: string
+}
+
+/**
+ * Parts of a blocking key. A rule is a list of parts; two records are a candidate pair under a
+ * rule when they agree on every part. Parts with several values (both metaphone codes, current
+ * and former family names) give a record several keys.
+ */
+export const KEY_PARTS = [
+  'dob', 'dob-unordered', 'birth-year', 'birth-month', 'birth-day',
+  'given', 'given-initial', 'given-prefix3', 'given-metaphone', 'given-variant',
+  'family', 'family-initial', 'family-prefix4', 'family-metaphone', 'family-any', 'family-any-metaphone',
+  'names-unordered',
+  'postcode', 'postcode-sector', 'postcode-district',
+  'nhs-number', 'upn',
+] as const
+export type KeyPart = (typeof KEY_PARTS)[number] | `extra:${string}` | `extra-token:${string}`
+
+export interface BlockingRule {
+  readonly keys: readonly KeyPart[]
+}
+
+export interface Thresholds {
+  /** match probability at or above which a pair links automatically */
+  readonly link: number
+  /** match probability at or above which a pair goes to a person for review */
+  readonly review: number
+}
+
+export interface ModelSettings {
+  readonly linkType: LinkType
+  readonly comparisons: readonly ComparisonSpec[]
+  /** candidate pairs: the union of these rules */
+  readonly blocking: readonly BlockingRule[]
+  /** blocks larger than this are skipped (counted in the blocking report) */
+  readonly maxBlockSize: number
+  /** sources known to hold each child at most once (a cluster takes at most one record from each) */
+  readonly duplicateFreeSources: readonly string[]
+  /**
+   * Never link automatically two records with the same family name but different given names
+   * (twins and triplets when the dates of birth agree, brothers and sisters otherwise), unless an
+   * identifier agrees. Children keep their given names; data sets whose errors replace given names
+   * wholesale (FEBRL, historical_50k) turn it off.
+   */
+  readonly familyGuard: boolean
+  readonly training: {
+    /** one EM session per rule; comparisons on the rule's fields are not estimated in that session */
+    readonly emBlocking: readonly BlockingRule[]
+    /** pairs agreeing on any of these rules are assumed to match, for the prior */
+    readonly priorRules: readonly BlockingRule[]
+    /** the share of all true matches those rules are assumed to find */
+    readonly priorRecall: number
+    /** random pairs sampled for u */
+    readonly uPairs: number
+    readonly emMaxIterations: number
+    readonly emTolerance: number
+    /** most pairs used by one EM session (a deterministic sample beyond it) */
+    readonly emMaxPairs: number
+    readonly seed: number
+  }
+  readonly thresholds: Thresholds
+  readonly clustering: {
+    /**
+     * Two groups of records merge only if the average weight of all pairs between them (each pair
+     * scored, blocked or not) is at least this (in match-weight bits, prior included).
+     */
+    readonly mergeWeight: number
+    /** a record whose two best candidate children are within this many bits goes to review */
+    readonly runnerUpMargin: number
+    /** largest product of group sizes scored in full when deciding a merge */
+    readonly maxCrossPairs: number
+  }
+}
+
+export const DEFAULT_SETTINGS: ModelSettings = {
+  linkType: 'dedupe',
+  comparisons: [
+    { kind: 'given-name' },
+    { kind: 'family-name' },
+    { kind: 'date-of-birth' },
+    { kind: 'gender' },
+    { kind: 'residence' },
+    { kind: 'nhs-number' },
+    { kind: 'upn' },
+  ],
+  blocking: [
+    { keys: ['nhs-number'] },
+    { keys: ['upn'] },
+    { keys: ['dob', 'given-initial'] },
+    { keys: ['dob', 'family-any-metaphone'] },
+    { keys: ['dob-unordered', 'given-metaphone'] },
+    { keys: ['family-any-metaphone', 'birth-year', 'given-initial'] },
+    { keys: ['given-variant', 'birth-year', 'postcode-district'] },
+    { keys: ['postcode', 'given-initial'] },
+    { keys: ['names-unordered', 'birth-year'] },
+  ],
+  maxBlockSize: 400,
+  duplicateFreeSources: [],
+  familyGuard: true,
+  training: {
+    // blocks where pairs that agree are mostly the same child, not the same household
+    emBlocking: [
+      { keys: ['nhs-number'] },
+      { keys: ['upn'] },
+      { keys: ['dob'] },
+      { keys: ['family', 'given'] },
+    ],
+    priorRules: [
+      { keys: ['nhs-number'] },
+      { keys: ['given', 'family', 'dob'] },
+    ],
+    priorRecall: 0.7,
+    uPairs: 1_000_000,
+    emMaxIterations: 50,
+    emTolerance: 1e-5,
+    emMaxPairs: 2_000_000,
+    seed: 20_100_806,
+  },
+  thresholds: { link: 0.99, review: 0.5 },
+  clustering: {
+    mergeWeight: 0,
+    runnerUpMargin: 2,
+    maxCrossPairs: 2500,
+  },
+}
+
+/** Settings with any given parts replacing the defaults (one level deep for the nested groups). */
+export function makeSettings(overrides: Partial<Omit<ModelSettings, 'training' | 'clustering' | 'thresholds'>> & {
+  readonly training?: Partial<ModelSettings['training']>
+  readonly clustering?: Partial<ModelSettings['clustering']>
+  readonly thresholds?: Partial<Thresholds>
+} = {}): ModelSettings {
+  const s: ModelSettings = {
+    ...DEFAULT_SETTINGS,
+    ...overrides,
+    training: { ...DEFAULT_SETTINGS.training, ...overrides.training },
+    clustering: { ...DEFAULT_SETTINGS.clustering, ...overrides.clustering },
+    thresholds: { ...DEFAULT_SETTINGS.thresholds, ...overrides.thresholds },
+  }
+  validateSettings(s)
+  return s
+}
+
+export function validateSettings(s: ModelSettings): void {
+  const problems: string[] = []
+  const { link, review } = s.thresholds
+  if (!(link > 0 && link < 1)) problems.push('the link threshold must be a probability between 0 and 1')
+  if (!(review > 0 && review < 1)) problems.push('the review threshold must be a probability between 0 and 1')
+  if (review > link) problems.push('the review threshold must not be above the link threshold')
+  if (s.comparisons.length === 0) problems.push('at least one comparison is needed')
+  if (s.blocking.length === 0) problems.push('at least one blocking rule is needed')
+  for (const c of s.comparisons) if (c.kind.startsWith('extra-') && !c.field) problems.push(`comparison ${c.kind} needs a field`)
+  for (const rule of [...s.blocking, ...s.training.emBlocking, ...s.training.priorRules]) {
+    if (rule.keys.length === 0) problems.push('a blocking rule needs at least one key part')
+    for (const k of rule.keys) {
+      if (!(KEY_PARTS as readonly string[]).includes(k) && !/^extra(-token)?:.+/.test(k)) problems.push(`unknown blocking key part "${k}"`)
+    }
+  }
+  if (!(s.maxBlockSize >= 2)) problems.push('maxBlockSize must be at least 2')
+  if (!(s.training.priorRecall > 0 && s.training.priorRecall <= 1)) problems.push('priorRecall must be in (0, 1]')
+  if (problems.length > 0) throw new AppError('validation_failed', `Linkage settings are not valid: ${problems.join('; ')}`)
+}
+
+/** Match probability → match weight (log2 odds). */
+export function probabilityToWeight(p: number): number {
+  return Math.log2(p / (1 - p))
+}
+
+/** Match weight (log2 odds) → match probability. */
+export function weightToProbability(w: number): number {
+  return 1 / (1 + 2 ** -w)
+}

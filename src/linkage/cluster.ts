@@ -8,7 +8,7 @@
 //   - the group being attached has no close runner-up: if it fits another group almost as well,
 //     and that group cannot join this one (twins), a person decides.
 
-import { CANNOT_LINK, pairOutcome } from './comparisons.ts'
+import { CANNOT_LINK, FLAG_ID_MATCH, pairOutcome } from './comparisons.ts'
 import type { Scorer } from './model.ts'
 import type { ScoredPairs } from './score.ts'
 import type { ModelSettings } from './settings.ts'
@@ -147,11 +147,13 @@ export function clusterRecords(n: number, pairs: ScoredPairs, scorer: Scorer, se
       continue
     }
     // runner-up: does the smaller group fit another group almost as well, one that cannot join this one?
+    // (not asked when the two records share an identifier: then they are one child whatever else fits)
     const small = A.length < B.length || (A.length === B.length && ra > rb) ? ra : rb
     const large = small === ra ? rb : ra
     let conflict = false
     const seen = new Set<number>([ra, rb])
-    for (const x of membersOf(small)) {
+    if (((pairs.flags[k] as number) & FLAG_ID_MATCH) !== 0) seen.clear()
+    for (const x of seen.size === 0 ? [] : membersOf(small)) {
       for (let e = degree[x] as number; e < (degree[x + 1] as number) && !conflict; e++) {
         const rc = find(adjOther[e] as number)
         if (seen.has(rc)) continue

@@ -518,6 +518,8 @@ export const GUARD_GIVEN_CERTAIN = 8
 export const GUARD_DUPLICATE_FREE = 16
 /** Same family name, different given names and dates of birth: possibly brothers or sisters. */
 export const GUARD_SIBLINGS = 32
+/** Not a guard: an identifier (NHS number, UPN, …) is the same on both records. */
+export const FLAG_ID_MATCH = 64
 
 export const GUARD_WORDS: readonly [number, string][] = [
   [GUARD_TWINS, 'same family name and date of birth but different given names: possibly twins or triplets, so never linked automatically'],
@@ -599,6 +601,7 @@ export function guardFunction(p: Prepared, ctx: GuardContext, duplicateFree: Uin
       }
     }
     if (sameSource && duplicateFree[source[i] as number] === 1) flags |= GUARD_DUPLICATE_FREE
+    if (idMatch) flags |= FLAG_ID_MATCH
     if (checkFamily && !idMatch) {
       const dl = ctx.dob >= 0 ? (levels[ctx.dob] as number) : 0
       const fl = levels[ctx.family] as number
@@ -607,7 +610,7 @@ export function guardFunction(p: Prepared, ctx: GuardContext, duplicateFree: Uin
       if (fl >= 1 && fl <= 5 && fl !== 2 && gl >= 1 && !givenNamesCompatible(c, S, ctx, i, j, gl)) {
         // date of birth the same or one keying error apart: twins; otherwise brothers or sisters
         flags |= dl >= 1 && dl <= 4 ? GUARD_TWINS : GUARD_SIBLINGS
-        if (gl === 9 && !oneEditApart(S[given[i] as number] as string, S[given[j] as number] as string) && !middleNamesConflict(c, i, j)) flags |= GUARD_GIVEN_CERTAIN
+        if (gl === 9 && !oneEditApart(S[given[i] as number] as string, S[given[j] as number] as string)) flags |= GUARD_GIVEN_CERTAIN
       }
     }
     return flags

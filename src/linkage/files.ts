@@ -1,0 +1,233 @@
+// Linkage files: identity CSVs in, clusters (and review pairs) out, truth for evaluation.
+// Column names are those of the `link` command; errors name the file and the line.
+
+import { createWriteStream } from 'node:fs'
+import { once } from 'node:events'
+import { basename } from 'node:path'
+import { AppError } from '../errors.ts'
+import type { Clusters } from './cluster.ts'
+import { csvLine, readCsvFile } from './csv.ts'
+import { explainPrepared } from './explain.ts'
+import type { Scorer, TrainedModel } from './model.ts'
+import type { Prepared, Preparer } from './prepare.ts'
+import type { LinkRecord } from './types.ts'
+
+export const INPUT_COLUMNS = ['source', 'record_id', 'given_name', 'middle_names', 'family_name', 'former_family_names', 'date_of_birth', 'gender', 'address', 'postcode', 'nhs_number', 'upn'] as const
+
+type Column = (typeof INPUT_COLUMNS)[number]
+
+const FIELD: Readonly<Record<Exclude<Column, 'source' | 'record_id'>, keyof LinkRecord>> = {
+  given_name: 'givenName',
+  middle_names: 'middleNames',
+  family_name: 'familyName',
+  former_family_names: 'formerFamilyNames',
+  date_of_birth: 'dateOfBirth',
+  gender: 'gender',
+  address: 'address',
+  postcode: 'postcode',
+  nhs_number: 'nhsNumber',
+  upn: 'upn',
+}
+
+function fail(file: string, line: number, message: string): AppError {
+  return new AppError('validation_failed', `${file}, line ${line}: ${message}`, { fields: [{ field: file, message: `line ${line}: ${message}` }] })
+}
+
+/** Where each record came from, and a lookup from (source, record_id) to record number. */
+export interface InputIndex {
+  /** source → record_id → record number */
+  readonly bySource: Map<string, Map<string, number>>
+  readonly files: readonly string[]
+  /** per input file, the number of records read */
+  readonly counts: readonly number[]
+}
+
+/**
+ * Read identity CSV files into a Preparer (records numbered in file order). Rejects a missing
+ * `source` or `record_id` column, rows with the wrong number of fields, empty keys and a
+ * (source, record_id) seen twice.
+ */
+export async function readLinkInputs(paths: readonly string[], preparer: Preparer, onRecord: (count: number) => void = () => undefined): Promise<InputIndex> {
+  const bySource = new Map<string, Map<string, number>>()
+  const where = new Map<number, string>()
+  const counts: number[] = []
+  for (const path of paths) {
+    const name = path
+    let header: string[] | null = null
+    let sourceAt = -1
+    let idAt = -1
+    let mapped: [number, keyof LinkRecord][] = []
+    let count = 0
+    for await (const row of readCsvFile(path, name)) {
+      if (!header) {
+        header = row.fields.map((h) => h.trim().toLowerCase())
+        sourceAt = header.indexOf('source')
+        idAt = header.indexOf('record_id')
+        const missing = [sourceAt < 0 ? 'source' : null, idAt < 0 ? 'record_id' : null].filter(Boolean)
+        if (missing.length > 0) throw fail(name, row.line, `the header has no ${missing.join(' or ')} column (required: source, record_id)`)
+        const dup = header.find((h, i) => h !== '' && header?.indexOf(h) !== i)
+        if (dup) throw fail(name, row.line, `the header names the column ${dup} twice`)
+        mapped = []
+        header.forEach((h, i) => {
+          if (h in FIELD) mapped.push([i, FIELD[h as keyof typeof FIELD]])
+        })
+        continue
+      }
+      const f = row.fields
+      if (f.length === 1 && f[0]?.trim() === '') continue
+      if (f.length !== header.length) throw fail(name, row.line, `expected ${header.length} fields as in the header, found ${f.length}`)
+      const source = (f[sourceAt] as string).trim()
+      const recordId = (f[idAt] as string).trim()
+      if (source === '') throw fail(name, row.line, 'source is empty')
+      if (recordId === '') throw fail(name, row.line, 'record_id is empty')
+      let ids = bySource.get(source)
+      if (!ids) {
+        ids = new Map()
+        bySource.set(source, ids)
+      }
+      const seen = ids.get(recordId)
+      if (seen !== undefined) throw fail(name, row.line, `record ${source} ${recordId} appears twice (first ${where.get(seen) ?? 'earlier'})`)
+      const record: Record<string, string> = { source, recordId }
+      for (const [i, key] of mapped) {
+        const v = (f[i] as string).trim()
+        if (v !== '') record[key] = v
+      }
+      const index = preparer.add(record as unknown as LinkRecord)
+      ids.set(recordId, index)
+      if (where.size < 1_000_000) where.set(index, `${basename(name)} line ${row.line}`)
+      count++
+      if ((index & 4095) === 0) onRecord(index + 1)
+    }
+    if (!header) throw fail(name, 1, 'the file is empty (a header line is required)')
+    counts.push(count)
+  }
+  onRecord(preparer.size)
+  return { bySource, files: paths, counts }
+}
+
+export interface Truth {
+  /** entity number of each record (-1 when the truth file does not mention it) */
+  readonly entityOf: Int32Array
+  readonly unknown: number
+  readonly entities: ReadonlyMap<string, number>
+}
+
+/** Read a truth CSV (source, record_id and an entity column named `child` or `cluster`). */
+export async function readTruth(path: string, index: InputIndex, records: number): Promise<Truth> {
+  const entityOf = new Int32Array(records).fill(-1)
+  const entities = new Map<string, number>()
+  let header: string[] | null = null
+  let s = -1
+  let r = -1
+  let e = -1
+  for await (const row of readCsvFile(path)) {
+    if (!header) {
+      header = row.fields.map((h) => h.trim().toLowerCase())
+      s = header.indexOf('source')
+      r = header.indexOf('record_id')
+      e = header.indexOf('child') >= 0 ? header.indexOf('child') : header.indexOf('cluster')
+      if (s < 0 || r < 0 || e < 0) throw fail(path, row.line, 'a truth file needs the columns source, record_id and child (or cluster)')
+      continue
+    }
+    if (row.fields.length === 1 && row.fields[0]?.trim() === '') continue
+    if (row.fields.length !== header.length) throw fail(path, row.line, `expected ${header.length} fields as in the header, found ${row.fields.length}`)
+    const i = index.bySource.get((row.fields[s] as string).trim())?.get((row.fields[r] as string).trim())
+    if (i === undefined) continue
+    const label = (row.fields[e] as string).trim()
+    let id = entities.get(label)
+    if (id === undefined) {
+      id = entities.size
+      entities.set(label, id)
+    }
+    entityOf[i] = id
+  }
+  if (!header) throw fail(path, 1, 'the file is empty (a header line is required)')
+  let unknown = 0
+  for (let i = 0; i < records; i++) if (entityOf[i] === -1) unknown++
+  return { entityOf, unknown, entities }
+}
+
+/** Cluster ids: `C` and the cluster number, zero-padded (`C000001`), numbered by first record. */
+export function clusterIds(count: number): (c: number) => string {
+  const width = Math.max(6, String(count).length)
+  return (c) => `C${String(c + 1).padStart(width, '0')}`
+}
+
+class Sink {
+  private readonly stream: ReturnType<typeof createWriteStream>
+  private chunks: string[] = []
+  private size = 0
+  private failure: Error | null = null
+  constructor(path: string) {
+    this.stream = createWriteStream(path)
+    this.stream.on('error', (error) => {
+      this.failure = error
+    })
+  }
+  async write(text: string): Promise<void> {
+    this.chunks.push(text)
+    this.size += text.length
+    if (this.size >= 1 << 20) await this.flush()
+  }
+  async flush(): Promise<void> {
+    if (this.failure) throw this.failure
+    if (this.chunks.length === 0) return
+    const ok = this.stream.write(this.chunks.join(''))
+    this.chunks = []
+    this.size = 0
+    if (!ok) await once(this.stream, 'drain')
+  }
+  async close(): Promise<void> {
+    await this.flush()
+    this.stream.end()
+    await once(this.stream, 'finish')
+    if (this.failure) throw this.failure
+  }
+}
+
+async function withSink(path: string, write: (sink: Sink) => Promise<void>): Promise<void> {
+  let sink: Sink
+  try {
+    sink = new Sink(path)
+    await write(sink)
+    await sink.close()
+  } catch (error) {
+    if (error instanceof AppError) throw error
+    throw new AppError('validation_failed', `${path}: cannot be written (${(error as Error).message})`, { cause: error })
+  }
+}
+
+/** Write `source,record_id,cluster_id`, one row per record, in input order. */
+export async function writeClusters(path: string, prepared: Prepared, clusters: Clusters): Promise<void> {
+  const id = clusterIds(clusters.count)
+  await withSink(path, async (sink) => {
+    await sink.write(csvLine(['source', 'record_id', 'cluster_id']))
+    const { source } = prepared.columns
+    for (let i = 0; i < prepared.columns.n; i++) {
+      await sink.write(csvLine([prepared.sourceNames[source[i] as number] as string, prepared.recordIds[i] as string, id(clusters.clusterOf[i] as number)]))
+    }
+  })
+}
+
+/** Write the pairs for review, each with its reason and explanation in words. */
+export async function writeReview(path: string, model: TrainedModel, prepared: Prepared, clusters: Clusters, scorer: Scorer): Promise<void> {
+  const id = clusterIds(clusters.count)
+  await withSink(path, async (sink) => {
+    await sink.write(csvLine(['source_a', 'record_id_a', 'cluster_a', 'source_b', 'record_id_b', 'cluster_b', 'match_weight', 'probability', 'reason', 'explanation']))
+    const reasons: Record<string, string> = {
+      'between-thresholds': 'between the review and link thresholds',
+      guarded: 'a safeguard forbids an automatic link',
+      'runner-up': 'the record fits two children almost equally well',
+      'groups-disagree': 'the two groups of records disagree with each other',
+    }
+    for (const r of clusters.review) {
+      const e = explainPrepared(model, prepared, r.a, r.b, { scorer })
+      const words = [...e.steps.filter((s) => s.contribution !== 0).map((s) => s.words), ...e.guards].join(' | ')
+      await sink.write(csvLine([
+        e.records[0].source, e.records[0].recordId, id(clusters.clusterOf[r.a] as number),
+        e.records[1].source, e.records[1].recordId, id(clusters.clusterOf[r.b] as number),
+        e.weight.toFixed(2), e.probability.toPrecision(4), reasons[r.reason] ?? r.reason, words,
+      ]))
+    }
+  })
+}

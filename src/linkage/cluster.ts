@@ -102,9 +102,32 @@ export function clusterRecords(n: number, pairs: ScoredPairs, scorer: Scorer, se
   }
   const membersOf = (root: number): number[] => members.get(root) ?? [root]
 
+  // Two groups, each holding one given name on two records or more, and the names differ (even as
+  // variants: Isabella and Isabelle): two children, most likely twins. A single record with a
+  // variant spelling can still join a group.
+  const givenCol = scorer.comparer.prepared.columns.given
+  const guardNames = settings.familyGuard
+  const consistentName = (list: readonly number[]): number => {
+    let name = -1
+    let named = 0
+    for (const x of list) {
+      const g = givenCol[x] as number
+      if (g < 0) continue
+      if (name >= 0 && g !== name) return -1
+      name = g
+      named++
+    }
+    return named >= 2 ? name : -1
+  }
+
   const assess = (ra: number, rb: number): Assessment => {
     const A = membersOf(ra)
     const B = membersOf(rb)
+    if (guardNames && A.length >= 2 && B.length >= 2) {
+      const na = consistentName(A)
+      const nb = consistentName(B)
+      if (na >= 0 && nb >= 0 && na !== nb) return { mean: -Infinity, forbidden: true }
+    }
     const total = A.length * B.length
     const stride = total > maxCrossPairs ? Math.ceil(total / maxCrossPairs) : 1
     let sum = 0

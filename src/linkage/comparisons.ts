@@ -562,17 +562,24 @@ function middleNamesConflict(c: Columns, i: number, j: number): boolean {
 /**
  * Could two different given names belong to one child? Yes for a nickname or spelling variant, a
  * given/family or given/middle swap, an initial, or a misspelling — a name one keystroke from a
- * name far more common. Not when both are names in common use (Lily and Lila), when one record's
- * given name is only the other's middle name (Freddie; Ryan Freddie), nor when the middle names
- * disagree (Isabella Alice and Isabelle Violet; Muhammad Ibrahim and Muhammad Yusuf).
+ * name far more common. Not when both are names in common use one keystroke apart (Lily and Lila,
+ * Isabella and Isabelle), when one record's given name is only the other's middle name (Freddie;
+ * Ryan Freddie), when the middle names disagree (Muhammad Ibrahim and Muhammad Yusuf), nor for
+ * two records of one source.
  */
 export function givenNamesCompatible(c: Columns, S: readonly string[], ctx: GuardContext, i: number, j: number, level: number): boolean {
   if (middleNamesConflict(c, i, j)) return false
-  if (level === 1 || level === 2 || level === 4 || level === 8) return true
+  if (level === 1 || level === 4 || level === 8) return true
   if (level === 5) return namesSwapped(c, i, j)
+  // a source that holds a child twice spells the name the same way; twins are often in the same source
+  if (c.source[i] === c.source[j]) return false
   const a = c.given[i] as number
   const b = c.given[j] as number
-  if (!oneEditApart(S[a] as string, S[b] as string)) return false
+  const oneEdit = oneEditApart(S[a] as string, S[b] as string)
+  // a variant two letters or more away (Mohammed, Muhammad; Alex, Alexander) is one name;
+  // one letter away (Isabella, Isabelle) it is judged like a misspelling
+  if (level === 2 && !oneEdit) return true
+  if (!oneEdit) return false
   const fa = Math.max(ctx.givenFrequency[a] ?? 0, ctx.rareFrequency)
   const fb = Math.max(ctx.givenFrequency[b] ?? 0, ctx.rareFrequency)
   const rare = Math.min(fa, fb)

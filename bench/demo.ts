@@ -8,6 +8,9 @@ import { parseArgs } from 'node:util'
 import { openDatabase } from '../src/db/client.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
 import { DemoLoader } from '../src/demo/demo-loader.ts'
+import { loadConfig } from '../src/config/config.ts'
+
+const KEY = loadConfig({}).dataEncryptionKey
 import { machineFacts, writeBenchmarkSection } from './report.ts'
 
 const { values } = parseArgs({ options: { children: { type: 'string', default: '20000' } } })
@@ -19,12 +22,12 @@ try {
   const first = await openDatabase({ kind: 'pglite', dataDir: dir })
   await migrateToLatest(first.db)
   const migrateSeconds = (performance.now() - started) / 1000
-  const summary = await new DemoLoader(first).load({ children, seed: 1 })
+  const summary = await new DemoLoader(first, KEY).load({ children, seed: 1 })
   await first.close()
   started = performance.now()
   const second = await openDatabase({ kind: 'pglite', dataDir: dir })
   const pending = await migrateToLatest(second.db)
-  const loaded = await new DemoLoader(second).isLoaded()
+  const loaded = await new DemoLoader(second, KEY).isLoaded()
   await second.close()
   const reopenSeconds = (performance.now() - started) / 1000
   if (!loaded || pending.applied.length) throw new Error('the second start did not find the loaded demo')

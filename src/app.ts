@@ -4,7 +4,10 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Config } from './config/config.ts'
 import type { DatabaseHandle } from './db/client.ts'
 import type { Logger } from './observability/logger.ts'
+import { registerEnrolmentRoutes } from './people/enrolment.routes.ts'
+import { registerSessionHooks } from './people/session.hooks.ts'
 import { registerSignInRoutes } from './people/sign-in.routes.ts'
+import type { Clock } from './system/clock.ts'
 import { createServices, type Services } from './services.ts'
 import { registerHealthRoutes } from './system/health.routes.ts'
 import { registerHomeRoutes } from './web/home.routes.ts'
@@ -14,9 +17,11 @@ export interface AppDependencies {
   readonly config: Config
   readonly database: DatabaseHandle
   readonly logger: Logger
+  /** Tests pass a fake clock to check timeouts. */
+  readonly clock?: Clock
 }
 
-export async function buildApp({ config, database, logger }: AppDependencies): Promise<{ app: FastifyInstance; services: Services }> {
+export async function buildApp({ config, database, logger, clock }: AppDependencies): Promise<{ app: FastifyInstance; services: Services }> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // Our own one-line request log (src/web/http.ts) replaces Fastify's, which would log query strings.
@@ -26,10 +31,12 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
   })
-  const services = createServices(database)
+  const services = createServices(database, { encryptionKey: config.dataEncryptionKey, ...(clock ? { clock } : {}) })
   await registerHttpPipeline(app, config)
   registerHealthRoutes(app, services)
   registerHomeRoutes(app)
+  registerSessionHooks(app, services, config)
   registerSignInRoutes(app, services)
+  registerEnrolmentRoutes(app, services)
   return { app, services }
 }

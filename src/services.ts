@@ -6,12 +6,22 @@ import { SourceRepository } from './feeds/source.repository.ts'
 import { AuditRepository } from './governance/audit.repository.ts'
 import { ShieldRepository } from './governance/shield.repository.ts'
 import { OrganisationRepository } from './people/organisation.repository.ts'
+import { CredentialRepository } from './people/credential.repository.ts'
+import { SessionRepository } from './people/session.repository.ts'
 import { SignInService } from './people/sign-in.service.ts'
 import { UserRepository } from './people/user.repository.ts'
 import { PracticeRepository } from './practice/practice.repository.ts'
+import { systemClock, type Clock } from './system/clock.ts'
 import { SystemStateRepository } from './system/state.repository.ts'
 
-export function createServices(database: DatabaseHandle) {
+export interface ServiceOptions {
+  readonly clock?: Clock
+  /** Encrypts second-factor secrets at rest: config.dataEncryptionKey. */
+  readonly encryptionKey: Buffer
+}
+
+export function createServices(database: DatabaseHandle, options: ServiceOptions) {
+  const clock = options.clock ?? systemClock
   const { db } = database
   const repositories = {
     children: new ChildRepository(db),
@@ -21,12 +31,18 @@ export function createServices(database: DatabaseHandle) {
     practice: new PracticeRepository(db),
     audit: new AuditRepository(db),
     systemState: new SystemStateRepository(db),
+    sessions: new SessionRepository(db),
+    credentials: new CredentialRepository(db),
   }
   return {
     database,
     repositories,
     shields: new ShieldRepository(),
-    signIn: new SignInService(repositories.users, repositories.audit),
+    clock,
+    signIn: new SignInService({
+      users: repositories.users, sessions: repositories.sessions, credentials: repositories.credentials,
+      audit: repositories.audit, clock, encryptionKey: options.encryptionKey,
+    }),
   }
 }
 

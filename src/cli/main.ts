@@ -4,6 +4,7 @@ import { registerServeCommands } from './serve.command.ts'
 import { registerMigrateCommand } from './migrate.command.ts'
 import { registerDemoCommand } from './demo.command.ts'
 import { registerGenerateCommand } from '../synthetic/generate.command.ts'
+import { registerUsersCommand } from '../people/users.command.ts'
 
 const program = new Command()
   .name('contactpoint')
@@ -15,6 +16,7 @@ registerServeCommands(program)
 registerMigrateCommand(program)
 registerDemoCommand(program)
 registerGenerateCommand(program)
+registerUsersCommand(program)
 
 await program.parseAsync(process.argv)
 

@@ -14,7 +14,7 @@ export function registerServeCommands(program: Command): void {
       const { applied } = await migrateToLatest(runtime.database.db)
       if (applied.length) console.log(`Migrated the store: ${applied.join(', ')}`)
       if (runtime.config.demo.load) {
-        const loader = new DemoLoader(runtime.database)
+        const loader = new DemoLoader(runtime.database, runtime.config.dataEncryptionKey)
         const unfinished = await loader.unfinished()
         if (unfinished || await loader.isEmpty()) {
           console.log(unfinished
@@ -39,7 +39,7 @@ export function registerServeCommands(program: Command): void {
 async function serve({ config, logger, database }: Runtime): Promise<void> {
   const { app } = await buildApp({ config, database, logger })
   await app.listen({ host: config.http.host, port: config.http.port })
-  const demo = config.demo.load && await new DemoLoader(database).isLoaded()
+  const demo = config.demo.load && await new DemoLoader(database, config.dataEncryptionKey).isLoaded()
   console.log([
     '',
     `ContactPoint is running at ${config.http.publicUrl}`,
@@ -47,6 +47,7 @@ async function serve({ config, logger, database }: Runtime): Promise<void> {
     ...(demo ? [
       '',
       `Demo sign-in (synthetic data only). Password for every demo user: ${DEMO_PASSWORD}`,
+      'Then enter the code printed by: npx contactpoint demo code USERNAME (it changes every 30 seconds)',
       ...DEMO_USERS.map((u) => `  ${u.username.padEnd(28)} ${u.description}`),
     ] : []),
     '',

@@ -20,8 +20,9 @@ test('DATABASE_URL switches to PostgreSQL and is never echoed', () => {
 })
 
 test('production turns the demo off unless asked', () => {
-  assert.equal(loadConfig({ NODE_ENV: 'production' }).demo.load, false)
-  assert.equal(loadConfig({ NODE_ENV: 'production', DEMO_DATA: 'true' }).demo.load, true)
+  const key = Buffer.alloc(32, 1).toString('base64')
+  assert.equal(loadConfig({ NODE_ENV: 'production', DATA_ENCRYPTION_KEY: key }).demo.load, false)
+  assert.equal(loadConfig({ NODE_ENV: 'production', DATA_ENCRYPTION_KEY: key, DEMO_DATA: 'true' }).demo.load, true)
 })
 
 test('every bad variable is named in one error', () => {
@@ -49,4 +50,12 @@ test('the README configuration table documents every variable the service reads'
   const { CONFIG_VARIABLES } = await import('./config.ts')
   const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8')
   for (const variable of CONFIG_VARIABLES) assert.match(readme, new RegExp(`^\\| \`${variable.name}\` \\|`, 'm'), variable.name)
+})
+
+test('production needs its own data encryption key; a malformed key is refused without echoing it', () => {
+  assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /DATA_ENCRYPTION_KEY is required in production/)
+  const key = Buffer.alloc(32, 7).toString('base64')
+  assert.deepEqual(loadConfig({ NODE_ENV: 'production', DATA_ENCRYPTION_KEY: key }).dataEncryptionKey, Buffer.alloc(32, 7))
+  assert.throws(() => loadConfig({ DATA_ENCRYPTION_KEY: 'c2hvcnQ=' }), (e: unknown) => e instanceof Error && /DATA_ENCRYPTION_KEY must be 32 bytes/.test(e.message) && !e.message.includes('c2hvcnQ='))
+  assert.equal(loadConfig({}).dataEncryptionKey.length, 32)
 })

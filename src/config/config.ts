@@ -1,5 +1,6 @@
 // The only module that reads process.env. Every variable is parsed and validated once at start;
 // a bad value stops the process with a message naming the variable, never a surprise later.
+import { createHash } from 'node:crypto'
 import path from 'node:path'
 
 export type Environment = 'development' | 'test' | 'production'
@@ -12,7 +13,11 @@ export interface Config {
     | { readonly kind: 'pglite'; readonly dataDir: string }
     | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number }
   readonly log: { readonly level: LogLevel }
+  /** Signed audit checkpoints, kept outside the database; signingKeyFile is null in production until set. */
+  readonly audit: { readonly checkpointDir: string; readonly signingKeyFile: string | null; readonly createSigningKey: boolean }
   readonly demo: { readonly load: boolean; readonly children: number; readonly seed: number }
+  /** Encrypts second-factor secrets at rest (AES-256-GCM). */
+  readonly dataEncryptionKey: Buffer
 }
 
 /** One entry per variable: the README's configuration table is checked against this list. */
@@ -26,9 +31,12 @@ export const CONFIG_VARIABLES = [
   { name: 'DATABASE_URL', default: '(unset)', description: 'postgres://… of a PostgreSQL 15+ server. When set, every command uses it instead of the embedded store.' },
   { name: 'DATABASE_POOL_SIZE', default: '10', description: 'Connections per process to the PostgreSQL server (1–200).' },
   { name: 'LOG_LEVEL', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent.' },
+  { name: 'AUDIT_CHECKPOINT_DIR', default: './audit-checkpoints', description: 'Folder outside the database where signed audit checkpoints are appended (JSON Lines, one file a month).' },
+  { name: 'AUDIT_SIGNING_KEY_FILE', default: './audit-signing-key.pem (created on first use; required in production)', description: 'Ed25519 private key (PEM, owner-only permissions) that signs audit checkpoints.' },
   { name: 'DEMO_DATA', default: 'true (false in production)', description: 'Load the demo local authority on first start when the store is empty.' },
   { name: 'DEMO_CHILDREN', default: '20000', description: 'Number of children in the demo local authority (100–1,000,000).' },
   { name: 'DEMO_SEED', default: '1', description: 'Seed of the demo population (same seed, same children).' },
+  { name: 'DATA_ENCRYPTION_KEY', default: '(a fixed development key; required in production)', description: '32 random bytes, base64: encrypts second-factor secrets at rest. Generate with: openssl rand -base64 32' },
 ] as const
 
 export class ConfigError extends Error {
@@ -95,24 +103,49 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const poolSize = integer('DATABASE_POOL_SIZE', 10, 1, 200)
   const dataDir = path.resolve(cwd, read('DATA_DIR') ?? './data')
 
+  const dataEncryptionKey = encryptionKey(read('DATA_ENCRYPTION_KEY'), nodeEnv, problems)
   const config: Config = {
     env: nodeEnv,
     http: { host, port, publicUrl: publicUrl.replace(/\/$/, ''), trustProxy: bool('TRUST_PROXY', false) },
     database: databaseUrl ? { kind: 'postgres', url: databaseUrl, poolSize } : { kind: 'pglite', dataDir },
     log: { level: oneOf<LogLevel>('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info') },
+    audit: {
+      checkpointDir: path.resolve(cwd, read('AUDIT_CHECKPOINT_DIR') ?? './audit-checkpoints'),
+      // Production must bring its own key (audit commands refuse to run without one); elsewhere one is made on first use.
+      signingKeyFile: read('AUDIT_SIGNING_KEY_FILE') !== undefined || nodeEnv !== 'production'
+        ? path.resolve(cwd, read('AUDIT_SIGNING_KEY_FILE') ?? './audit-signing-key.pem') : null,
+      createSigningKey: nodeEnv !== 'production',
+    },
     demo: {
       load: bool('DEMO_DATA', nodeEnv !== 'production'),
       children: integer('DEMO_CHILDREN', 20000, 100, 1_000_000),
       seed: integer('DEMO_SEED', 1, 0, 2 ** 31 - 1),
     },
+    dataEncryptionKey,
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return deepFreeze(config)
 }
 
+/** Outside production a fixed, published key keeps development simple; production must bring its own. */
+const DEVELOPMENT_KEY = createHash('sha256').update('contactpoint development key: never for production').digest()
+
+function encryptionKey(value: string | undefined, env: Environment, problems: string[]): Buffer {
+  if (value === undefined) {
+    if (env === 'production') problems.push('DATA_ENCRYPTION_KEY is required in production (32 random bytes, base64)')
+    return DEVELOPMENT_KEY
+  }
+  const key = Buffer.from(value, 'base64')
+  if (key.length !== 32 || key.toString('base64') !== value.replace(/\s/g, '')) {
+    problems.push('DATA_ENCRYPTION_KEY must be 32 bytes written in base64 (44 characters)')
+    return DEVELOPMENT_KEY
+  }
+  return key
+}
+
 function deepFreeze<T extends object>(value: T): T {
   for (const child of Object.values(value)) {
-    if (child !== null && typeof child === 'object') deepFreeze(child as object)
+    if (child !== null && typeof child === 'object' && !Buffer.isBuffer(child)) deepFreeze(child as object)
   }
   return Object.freeze(value)
 }

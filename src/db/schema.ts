@@ -294,6 +294,54 @@ export interface SystemStateTable {
   updated_at: CreatedAt
 }
 
+export type SessionPurpose = 'sign_in' | 'enrolment'
+export type SecondFactor = 'webauthn' | 'totp'
+export type SessionEndReason =
+  | 'signed_out' | 'signed_out_everywhere' | 'idle_timeout' | 'absolute_timeout' | 'account_not_active' | 'factor_reset'
+
+export interface UserSessionTable {
+  id: string
+  user_id: string
+  created_at: Timestamp
+  last_seen_at: Timestamp
+  expires_at: Timestamp
+  purpose: SessionPurpose
+  second_factor: SecondFactor | null
+  second_factor_at: Timestamp | null
+  challenge: string | null
+  client_ip: string | null
+  ended_at: Timestamp | null
+  end_reason: SessionEndReason | null
+}
+
+export interface TotpCredentialTable {
+  user_id: string
+  secret_ciphertext: string
+  confirmed_at: Timestamp | null
+  last_used_step: string | null
+  created_at: CreatedAt
+}
+
+export interface WebauthnCredentialTable {
+  id: string
+  user_id: string
+  public_key: Uint8Array
+  sign_count: ColumnType<string, number | undefined, number>
+  transports: ColumnType<string[], string[] | undefined, string[]>
+  label: string | null
+  created_at: CreatedAt
+  last_used_at: Timestamp | null
+}
+
+export interface EnrolmentInvitationTable {
+  token_hash: string
+  user_id: string
+  created_by: string | null
+  created_at: CreatedAt
+  expires_at: Timestamp
+  used_at: Timestamp | null
+}
+
 export interface Database {
   organisation: OrganisationTable
   app_user: AppUserTable
@@ -312,6 +360,10 @@ export interface Database {
   shield_decision: ShieldDecisionTable
   audit_event: AuditEventTable
   system_state: SystemStateTable
+  user_session: UserSessionTable
+  totp_credential: TotpCredentialTable
+  webauthn_credential: WebauthnCredentialTable
+  enrolment_invitation: EnrolmentInvitationTable
 }
 
 export type Organisation = Selectable<OrganisationTable>
@@ -334,3 +386,4 @@ export type SourceRecord = Selectable<SourceRecordTable>
 export type NewSourceRecord = Insertable<SourceRecordTable>
 export type RecordLink = Selectable<RecordLinkTable>
 export type AuditEvent = Selectable<AuditEventTable>
+export type UserSession = Selectable<UserSessionTable>

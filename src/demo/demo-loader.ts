@@ -17,7 +17,7 @@ import { createServices, type Services } from '../services.ts'
 import { buildWorld, generateHouseholds, type GeneratedHousehold } from '../synthetic/generator.ts'
 import type { TrueChild } from '../synthetic/population.ts'
 import type { Authority, OrganisationKind as WorldOrganisationKind, World } from '../synthetic/world.ts'
-import { DEMO_PASSWORD, DEMO_USERS } from './demo-users.ts'
+import { DEMO_PASSWORD, DEMO_USERS, demoTotpSecret } from './demo-users.ts'
 
 const STATE_KEY = 'demo'
 const BATCH_CHILDREN = 500
@@ -73,9 +73,9 @@ export class DemoLoader {
   readonly #database: DatabaseHandle
   readonly #services: Services
 
-  constructor(database: DatabaseHandle) {
+  constructor(database: DatabaseHandle, encryptionKey: Buffer) {
     this.#database = database
-    this.#services = createServices(database)
+    this.#services = createServices(database, { encryptionKey })
   }
 
   /** True when the store holds no children and no demo load has begun. */
@@ -102,6 +102,7 @@ export class DemoLoader {
     const world = buildWorld({ children, seed, authorities: 1 })
     const authority = world.authorities[0] as Authority
     const ids = previous ? await this.#existingIds(world) : await this.#setUp(world, authority, { children, seed })
+    if (!previous) await this.#enrolDemoAuthenticators(seed)
     const state = previous ?? await this.#state()
 
     let batch: GeneratedHousehold[] = []
@@ -132,6 +133,14 @@ export class DemoLoader {
       authority: authority.name, children: final.childrenLoaded, households: counts.households, sources: world.sources.length,
       sourceRecords: counts.sourceRecords, involvements: counts.involvements, shielded: counts.shielded, markers: counts.markers,
       users: DEMO_USERS.length, seconds: (performance.now() - started) / 1000,
+    }
+  }
+
+  /** Demo people are enrolled at once (see demoTotpSecret); real users enrol by invitation. */
+  async #enrolDemoAuthenticators(seed: number): Promise<void> {
+    for (const demo of DEMO_USERS.filter((u) => u.kind === 'person')) {
+      const user = await this.#services.repositories.users.findByUsername(demo.username)
+      if (user) await this.#services.signIn.enrolTotpSecret(user.id, demoTotpSecret(demo.username, seed))
     }
   }
 

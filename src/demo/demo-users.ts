@@ -1,5 +1,6 @@
 // One demo account per role, so that a newcomer can try every part of the service. Demo accounts
 // exist only in the demo local authority, which is loaded only outside production.
+import { createHash } from 'node:crypto'
 import type { Role } from '../db/schema.ts'
 
 export const DEMO_PASSWORD = 'demo-only-Northmoor-2026'
@@ -26,3 +27,16 @@ export const DEMO_USERS: readonly DemoUser[] = [
   { username: 'demo.supplier', displayName: 'Northmoor education system', jobTitle: 'Data supplier', roles: ['data_supplier'], organisationKind: 'local_authority', kind: 'system', description: 'data supplier system account (no web sign-in)' },
   { username: 'demo.cms', displayName: 'Northmoor case management system', jobTitle: 'CMS client', roles: ['cms_client'], organisationKind: 'social_care', kind: 'system', description: 'case management system client (no web sign-in)' },
 ]
+
+/**
+ * A demo person's authenticator secret, derived from the demo seed and the username so that
+ * `contactpoint demo code` can print the current code without opening the store (which the running
+ * service holds). Acceptable only because demo accounts are synthetic and never loaded in production.
+ */
+export function demoTotpSecret(username: string, seed: number): Buffer {
+  return createHash('sha256').update(`contactpoint demo authenticator|${seed}|${username.toLowerCase()}`).digest().subarray(0, 20)
+}
+
+export function isDemoPerson(username: string): boolean {
+  return DEMO_USERS.some((u) => u.username === username.toLowerCase() && u.kind === 'person')
+}

@@ -1,44 +1,265 @@
-// The first factor of signing in: username and password. Unknown users and wrong passwords take the
-// same time and get the same answer, and every attempt is audited. The second factor (WebAuthn or
-// TOTP), sessions, lockout and throttling are built on this by the practitioner web service.
+// Signing in: password (argon2id), then a second factor every time, then a server-side session with
+// an idle and an absolute timeout. Unknown users and wrong passwords get the same answer and cost
+// the same time; every attempt and every session change is audited.
+import { createHash, randomBytes } from 'node:crypto'
+import type { AppUser } from '../db/schema.ts'
 import type { AuditRepository } from '../governance/audit.repository.ts'
-import { hashForTiming, verifyPassword } from './passwords.ts'
+import { HOUR, MINUTE, type Clock } from '../system/clock.ts'
+import type { CredentialRepository } from './credential.repository.ts'
+import { hashForTiming, hashPassword, verifyPassword } from './passwords.ts'
+import { open, seal } from './secret-box.ts'
+import type { SessionRepository } from './session.repository.ts'
+import { base32Encode, matchTotp, newTotpSecret, otpauthUri } from './totp.ts'
 import type { UserRepository, UserWithRoles } from './user.repository.ts'
 
-export type PasswordCheck =
-  | { readonly outcome: 'ok'; readonly user: UserWithRoles }
-  | { readonly outcome: 'invalid' }
-  | { readonly outcome: 'not_active' }
+export const IDLE_TIMEOUT_MS = 30 * MINUTE
+export const ABSOLUTE_TIMEOUT_MS = 12 * HOUR
+/** Time allowed between the password and the second factor, or to finish enrolling. */
+export const PENDING_TIMEOUT_MS = 10 * MINUTE
+export const MAX_FAILED_PASSWORDS = 5
+export const LOCKOUT_MS = 15 * MINUTE
+export const INVITATION_TTL_MS = 7 * 24 * HOUR
+/** Enhanced DBS checks are renewed every three years. */
+const DBS_VALID_YEARS = 3
+const TOUCH_EVERY_MS = MINUTE
+export const MIN_PASSWORD_LENGTH = 12
 
 export interface RequestContext {
   readonly clientIp: string
   readonly requestId: string
 }
 
+/** Why an account may not sign in. Shown to the user only after a correct password. */
+export type AccountProblem =
+  | 'system_account' | 'not_active' | 'no_web_access' | 'dbs_lapsed' | 'training_missing' | 'agreement_missing'
+
+export function accountProblem(user: AppUser, today: string): AccountProblem | null {
+  if (user.kind !== 'person') return 'system_account'
+  if (user.status !== 'active') return 'not_active'
+  if (user.access_channel !== 'web' && user.access_channel !== 'both') return 'no_web_access'
+  if (!user.dbs_checked_on || addYears(user.dbs_checked_on, DBS_VALID_YEARS) <= today) return 'dbs_lapsed'
+  if (!user.training_completed_on) return 'training_missing'
+  if (!user.agreement_signed_on) return 'agreement_missing'
+  return null
+}
+
+export type PasswordOutcome =
+  | { readonly outcome: 'second_factor'; readonly token: string; readonly factors: { totp: boolean; webauthn: number } }
+  | { readonly outcome: 'invalid' }
+  | { readonly outcome: 'locked' }
+  | { readonly outcome: 'not_allowed'; readonly problem: AccountProblem }
+  | { readonly outcome: 'no_factor' }
+
+export type SessionState =
+  | { readonly state: 'signed_in'; readonly user: UserWithRoles; readonly sessionId: string }
+  | { readonly state: 'second_factor_pending' | 'enrolment_pending'; readonly user: UserWithRoles; readonly sessionId: string }
+  | { readonly state: 'ended'; readonly reason: 'idle_timeout' | 'absolute_timeout' | 'account_not_active' }
+  | { readonly state: 'none' }
+
+export interface SignInDependencies {
+  readonly users: UserRepository
+  readonly sessions: SessionRepository
+  readonly credentials: CredentialRepository
+  readonly audit: AuditRepository
+  readonly clock: Clock
+  readonly encryptionKey: Buffer
+}
+
 export class SignInService {
-  readonly #users: UserRepository
-  readonly #audit: AuditRepository
+  readonly #d: SignInDependencies
   #dummyHash: Promise<string> | undefined
 
-  constructor(users: UserRepository, audit: AuditRepository) {
-    this.#users = users
-    this.#audit = audit
+  constructor(dependencies: SignInDependencies) {
+    this.#d = dependencies
   }
 
-  async checkPassword(username: string, password: string, context: RequestContext): Promise<PasswordCheck> {
-    const user = await this.#users.findByUsername(username)
-    const hash = user?.password_hash ?? await (this.#dummyHash ??= hashForTiming())
-    const matches = await verifyPassword(password, hash)
-    const result: PasswordCheck = !user || !matches ? { outcome: 'invalid' }
-      : user.status !== 'active' || user.kind !== 'person' ? { outcome: 'not_active' }
-        : { outcome: 'ok', user }
-    await this.#audit.append({
-      channel: 'web', action: 'auth.password_check', outcome: result.outcome === 'ok' ? 'success' : 'denied',
-      actorUserId: user?.id ?? null, actorOrganisationId: user?.organisation_id ?? null,
-      // The typed username is kept only for known accounts: an unknown one may be a mistyped password.
-      details: { result: result.outcome, ...(user ? {} : { unknownUser: true }) },
-      clientIp: context.clientIp, requestId: context.requestId,
-    })
-    return result
+  /** Step one. On success, a pending session that only a second factor can complete. */
+  async signInWithPassword(username: string, password: string, context: RequestContext): Promise<PasswordOutcome> {
+    const { users, credentials, clock } = this.#d
+    const now = clock.now()
+    const user = await users.findByUsername(username)
+    const matches = await verifyPassword(password, user?.password_hash ?? await (this.#dummyHash ??= hashForTiming()))
+    const audit = (outcome: 'success' | 'denied', result: string) => this.#audit(context, 'auth.password', outcome, user, { result, ...(user ? {} : { unknownUser: true }) })
+
+    if (user?.locked_until && user.locked_until > now) {
+      await audit('denied', 'locked')
+      return { outcome: 'locked' }
+    }
+    if (!user || !matches) {
+      if (user) {
+        const failures = user.failed_sign_ins + 1
+        await users.update(user.id, {
+          failed_sign_ins: failures >= MAX_FAILED_PASSWORDS ? 0 : failures,
+          locked_until: failures >= MAX_FAILED_PASSWORDS ? new Date(now.getTime() + LOCKOUT_MS) : user.locked_until,
+        })
+        if (failures >= MAX_FAILED_PASSWORDS) await audit('denied', 'locked_now')
+      }
+      await audit('denied', 'invalid')
+      return { outcome: 'invalid' }
+    }
+    const problem = accountProblem(user, isoDay(now))
+    if (problem) {
+      await audit('denied', problem)
+      return { outcome: 'not_allowed', problem }
+    }
+    await users.update(user.id, { failed_sign_ins: 0, locked_until: null })
+    const factors = await credentials.factorsOf(user.id)
+    if (!factors.totp && factors.webauthn === 0) {
+      await audit('denied', 'no_second_factor')
+      return { outcome: 'no_factor' }
+    }
+    const token = await this.#openSession(user.id, 'sign_in', now, context)
+    await audit('success', 'second_factor_required')
+    return { outcome: 'second_factor', token, factors }
   }
+
+  /** Step two with an authenticator app. Each code works once. */
+  async verifyTotp(token: string, code: string, context: RequestContext): Promise<'signed_in' | 'invalid' | 'expired'> {
+    const state = await this.resolve(token)
+    if (state.state !== 'second_factor_pending' && state.state !== 'enrolment_pending') return 'expired'
+    const ok = await this.#useTotp(state.user.id, code.replace(/\s/g, ''))
+    await this.#audit(context, state.state === 'enrolment_pending' ? 'auth.enrol_totp' : 'auth.second_factor', ok ? 'success' : 'denied', state.user, { factor: 'totp' })
+    if (!ok) return 'invalid'
+    await this.#complete(state, 'totp', context)
+    return 'signed_in'
+  }
+
+  /** The session behind a cookie token, after applying the timeouts and re-checking the account. */
+  async resolve(token: string | undefined): Promise<SessionState> {
+    if (!token) return { state: 'none' }
+    const { sessions, users, clock } = this.#d
+    const now = clock.now()
+    const id = sessionId(token)
+    const session = await sessions.findOpen(id)
+    if (!session) return { state: 'none' }
+    if (now >= session.expires_at) {
+      await sessions.end(id, 'absolute_timeout', now)
+      return { state: 'ended', reason: 'absolute_timeout' }
+    }
+    if (now.getTime() - session.last_seen_at.getTime() >= IDLE_TIMEOUT_MS) {
+      await sessions.end(id, 'idle_timeout', now)
+      return { state: 'ended', reason: 'idle_timeout' }
+    }
+    const user = await users.findById(session.user_id)
+    if (!user || (session.second_factor && accountProblem(user, isoDay(now)))) {
+      await sessions.end(id, 'account_not_active', now)
+      return { state: 'ended', reason: 'account_not_active' }
+    }
+    if (now.getTime() - session.last_seen_at.getTime() >= TOUCH_EVERY_MS) await sessions.touch(id, now)
+    if (session.second_factor) return { state: 'signed_in', user, sessionId: id }
+    return { state: session.purpose === 'enrolment' ? 'enrolment_pending' : 'second_factor_pending', user, sessionId: id }
+  }
+
+  async signOut(token: string, context: RequestContext): Promise<void> {
+    const state = await this.resolve(token)
+    if (state.state === 'none' || state.state === 'ended') return
+    await this.#d.sessions.end(state.sessionId, 'signed_out', this.#d.clock.now())
+    await this.#audit(context, 'auth.sign_out', 'success', state.user, {})
+  }
+
+  /** Ends every session of the user, on every device. */
+  async signOutEverywhere(token: string, context: RequestContext): Promise<number> {
+    const state = await this.resolve(token)
+    if (state.state !== 'signed_in') return 0
+    const ended = await this.#d.sessions.endAllForUser(state.user.id, 'signed_out_everywhere', this.#d.clock.now())
+    await this.#audit(context, 'auth.sign_out_everywhere', 'success', state.user, { sessions: ended })
+    return ended
+  }
+
+  /**
+   * An authority's one-time invitation to set a password and enrol a second factor. Any existing
+   * factors and sessions end, so an invitation also serves as a reset. Returns the secret token.
+   */
+  async invite(userId: string, createdBy: string | null, context: RequestContext): Promise<string> {
+    const { credentials, sessions, clock } = this.#d
+    const now = clock.now()
+    const token = randomBytes(32).toString('base64url')
+    await credentials.removeAllFactors(userId)
+    await sessions.endAllForUser(userId, 'factor_reset', now)
+    await credentials.createInvitation(sha256(token), userId, createdBy, new Date(now.getTime() + INVITATION_TTL_MS))
+    const user = await this.#d.users.findById(userId)
+    await this.#audit(context, 'auth.invite', 'success', user, { createdBy }, createdBy)
+    return token
+  }
+
+  async invitationIsValid(token: string): Promise<boolean> {
+    return (await this.#d.credentials.findInvitation(sha256(token), this.#d.clock.now())) !== undefined
+  }
+
+  /** Accepting an invitation: choose a password, then enrol a factor within the pending session. */
+  async acceptInvitation(token: string, password: string, context: RequestContext): Promise<{ outcome: 'enrol'; sessionToken: string } | { outcome: 'invalid_invitation' } | { outcome: 'weak_password'; reason: string }> {
+    const weakness = passwordWeakness(password)
+    if (weakness) return { outcome: 'weak_password', reason: weakness }
+    const { credentials, users, clock } = this.#d
+    const now = clock.now()
+    const userId = await credentials.consumeInvitation(sha256(token), now)
+    if (!userId) return { outcome: 'invalid_invitation' }
+    await users.update(userId, { password_hash: await hashPassword(password), failed_sign_ins: 0, locked_until: null })
+    const sessionToken = await this.#openSession(userId, 'enrolment', now, context)
+    await this.#audit(context, 'auth.accept_invitation', 'success', await users.findById(userId), {})
+    return { outcome: 'enrol', sessionToken }
+  }
+
+  /** A new authenticator secret for an enrolling user: shown once, confirmed by a first code. */
+  async beginTotpEnrolment(token: string): Promise<{ secret: string; uri: string } | undefined> {
+    const state = await this.resolve(token)
+    if (state.state !== 'enrolment_pending') return undefined
+    // Reloading the page shows the same unconfirmed secret, so an app already set up keeps working.
+    const existing = await this.#d.credentials.findTotp(state.user.id)
+    const secret = existing && !existing.confirmed ? open(existing.secretCiphertext, this.#d.encryptionKey) : newTotpSecret()
+    if (!existing || existing.confirmed) await this.#d.credentials.saveTotp(state.user.id, seal(secret, this.#d.encryptionKey))
+    return { secret: base32Encode(secret).replace(/(.{4})/g, '$1 ').trim(), uri: otpauthUri(secret, state.user.username) }
+  }
+
+  /** Enrols a known TOTP secret directly (the demo's users, and tests). */
+  async enrolTotpSecret(userId: string, secret: Buffer): Promise<void> {
+    await this.#d.credentials.saveTotp(userId, seal(secret, this.#d.encryptionKey), this.#d.clock.now())
+  }
+
+  async #useTotp(userId: string, code: string): Promise<boolean> {
+    const stored = await this.#d.credentials.findTotp(userId)
+    if (!stored) return false
+    const now = this.#d.clock.now()
+    const step = matchTotp(open(stored.secretCiphertext, this.#d.encryptionKey), code, now)
+    return step !== null && await this.#d.credentials.useTotpStep(userId, step, now)
+  }
+
+  async #complete(state: Extract<SessionState, { user: UserWithRoles }>, factor: 'totp' | 'webauthn', context: RequestContext): Promise<void> {
+    const now = this.#d.clock.now()
+    // The absolute timeout runs from the moment the user is fully signed in.
+    await this.#d.sessions.completeSecondFactor(state.sessionId, factor, now, new Date(now.getTime() + ABSOLUTE_TIMEOUT_MS))
+    await this.#d.users.update(state.user.id, { last_sign_in_at: now })
+    await this.#audit(context, 'auth.sign_in', 'success', state.user, { factor })
+  }
+
+  async #openSession(userId: string, purpose: 'sign_in' | 'enrolment', now: Date, context: RequestContext): Promise<string> {
+    const token = randomBytes(32).toString('base64url')
+    await this.#d.sessions.create({ id: sessionId(token), userId, purpose, now, expiresAt: new Date(now.getTime() + PENDING_TIMEOUT_MS), clientIp: context.clientIp })
+    return token
+  }
+
+  async #audit(context: RequestContext, action: string, outcome: 'success' | 'denied', user: AppUser | undefined, details: Record<string, unknown>, actor?: string | null): Promise<void> {
+    await this.#d.audit.append({
+      channel: 'web', action, outcome, actorUserId: actor ?? user?.id ?? null, actorOrganisationId: user?.organisation_id ?? null,
+      subjectType: user ? 'user' : null, subjectId: user?.id ?? null, details, clientIp: context.clientIp, requestId: context.requestId,
+      occurredAt: this.#d.clock.now(),
+    })
+  }
+}
+
+/** The stored id of a session: the SHA-256 of the cookie's token, so a database read cannot replay it. */
+export const sessionId = (token: string): string => sha256(token)
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex')
+const isoDay = (date: Date): string => date.toISOString().slice(0, 10)
+
+function addYears(iso: string, years: number): string {
+  return `${Number(iso.slice(0, 4)) + years}${iso.slice(4)}`
+}
+
+/** NCSC guidance: length over composition rules; refuse the obviously guessable. */
+export function passwordWeakness(password: string): string | null {
+  if (password.length < MIN_PASSWORD_LENGTH) return `Your password must be at least ${MIN_PASSWORD_LENGTH} characters`
+  if (password.length > 256) return 'Your password must be 256 characters or fewer'
+  if (/^(.)\1+$/.test(password) || /^(?:0123456789|password|contactpoint|qwerty)/i.test(password)) return 'Choose a password that is harder to guess'
+  return null
 }

@@ -7,11 +7,13 @@ import { buildApp } from '../app.ts'
 import { loadConfig } from '../config/config.ts'
 import { createLogger } from '../observability/logger.ts'
 import { hashPassword } from '../people/passwords.ts'
+import { base32Decode, totpAt } from '../people/totp.ts'
 import { UserRepository } from '../people/user.repository.ts'
 import type { Services } from '../services.ts'
 import { createTestDatabase, type TestDatabase } from '../testing/database.ts'
 import { buildAuthority, buildOrganisation } from '../testing/factories.ts'
 
+const TOTP_SECRET = Buffer.from('0123456789abcdefghij')
 let handle: TestDatabase
 let app: FastifyInstance
 let services: Services
@@ -28,10 +30,12 @@ before(async () => {
   await app.ready()
   const authority = await buildAuthority(handle.db)
   const school = await buildOrganisation(handle.db, authority)
-  await new UserRepository(handle.db).insert({
+  const user = await new UserRepository(handle.db).insert({
     username: 'zoe.obrien', display_name: "Zoë O'Brien", organisation_id: school.id, status: 'active',
-    password_hash: await hashPassword('a long test passphrase'),
+    password_hash: await hashPassword('a long test passphrase'), dbs_checked_on: '2025-06-01', training_completed_on: '2025-06-02',
+    agreement_signed_on: '2025-06-02',
   }, [{ role: 'practitioner', authorityId: authority.id }])
+  await services.signIn.enrolTotpSecret(user.id, TOTP_SECRET)
 })
 after(async () => {
   await app.close()
@@ -124,7 +128,14 @@ describe('request ids, health and info', () => {
   })
 })
 
-describe('sign-in (first factor)', () => {
+function cookieNamed(res: { headers: Record<string, unknown> }, name: string): string {
+  const all = ([] as string[]).concat(res.headers['set-cookie'] as string | string[])
+  const found = all.find((c) => c.startsWith(`${name}=`))
+  assert.ok(found, `cookie ${name}`)
+  return found.split(';')[0] as string
+}
+
+describe('signing in', () => {
   async function form(): Promise<{ cookie: string; token: string }> {
     const res = await app.inject({ url: '/sign-in' })
     const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1]
@@ -153,7 +164,7 @@ describe('sign-in (first factor)', () => {
     assert.match(res.body, /href="#password">Enter your password/)
   })
 
-  test('unknown user and wrong password get the same answer; the right password reaches the second factor', async () => {
+  test('unknown user and wrong password get the same answer, and the password is never echoed', async () => {
     const { cookie, token } = await form()
     const unknown = await post(cookie, { _csrf: token, username: 'nobody.here', password: 'whatever it is' })
     const wrong = await post(cookie, { _csrf: token, username: 'zoe.obrien', password: 'not the passphrase' })
@@ -163,13 +174,66 @@ describe('sign-in (first factor)', () => {
     assert.equal(message(unknown.body), message(wrong.body))
     assert.match(wrong.body, /value="zoe.obrien"/, 'the username is kept; the password never is')
     assert.doesNotMatch(wrong.body, /not the passphrase/)
-    const right = await post(cookie, { _csrf: token, username: 'ZOE.OBRIEN', password: 'a long test passphrase' })
-    assert.equal(right.statusCode, 200)
-    assert.match(right.body, /Confirm it is you/)
-    const events = await services.repositories.audit.listFrom(null, 100)
-    const checks = events.filter((e) => e.action === 'auth.password_check')
-    assert.deepEqual(checks.map((e) => e.outcome), ['denied', 'denied', 'success'])
-    assert.ok(!JSON.stringify(events).includes('passphrase'))
+  })
+
+  test('password, then code, then the signed-in page; signing out closes it', async () => {
+    assert.equal((await app.inject({ url: '/home' })).headers.location, '/sign-in', 'signed-out users are sent to sign in')
+    const { cookie, token } = await form()
+    const first = await post(cookie, { _csrf: token, username: 'ZOE.OBRIEN', password: 'a long test passphrase' })
+    assert.equal(first.statusCode, 303)
+    assert.equal(first.headers.location, '/sign-in/code')
+    const session = cookieNamed(first, 'cp-session')
+    assert.match(String(first.headers['set-cookie']), /cp-session=[^;]+; Max-Age=43200; Path=\/; HttpOnly; SameSite=Lax/)
+    const both = `${cookie}; ${session}`
+    assert.equal((await app.inject({ url: '/home', headers: { cookie: both } })).headers.location, '/sign-in', 'a password alone is not enough')
+    const codePage = await app.inject({ url: '/sign-in/code', headers: { cookie: both } })
+    assert.equal(codePage.statusCode, 200)
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(codePage.body)?.[1] as string
+    const bad = await app.inject({ method: 'POST', url: '/sign-in/code', headers: { cookie: both, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${encodeURIComponent(csrf)}&code=12ab` })
+    assert.equal(bad.statusCode, 400)
+    assert.match(bad.body, /Enter the 6-digit code, using numbers only/)
+    const good = await app.inject({ method: 'POST', url: '/sign-in/code', headers: { cookie: both, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${encodeURIComponent(csrf)}&code=${totpAt(TOTP_SECRET, new Date())}` })
+    assert.equal(good.statusCode, 303)
+    assert.equal(good.headers.location, '/home')
+    const home = await app.inject({ url: '/home', headers: { cookie: both } })
+    assert.equal(home.statusCode, 200)
+    assert.match(home.body, /Signed in as Zoë O&#39;Brien/)
+    const homeCsrf = /name="_csrf" value="([^"]+)"/.exec(home.body)?.[1] as string
+    const out = await app.inject({ method: 'POST', url: '/sign-out', headers: { cookie: both, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${encodeURIComponent(homeCsrf)}` })
+    assert.equal(out.headers.location, '/signed-out')
+    assert.equal((await app.inject({ url: '/home', headers: { cookie: both } })).headers.location, '/sign-in')
+    const events = await services.repositories.audit.listFrom(null, 1000)
+    assert.deepEqual(events.filter((e) => e.action.startsWith('auth.') && e.outcome === 'success').map((e) => e.action),
+      ['auth.password', 'auth.second_factor', 'auth.sign_in', 'auth.sign_out'])
+  })
+
+  test('an invitation link sets a password and an authenticator, then signs the user in; it works once', async () => {
+    const user = await services.repositories.users.findByUsername('zoe.obrien')
+    assert.ok(user)
+    const invitation = await services.signIn.invite(user.id, null, { clientIp: '127.0.0.1', requestId: 'test' })
+    const page = await app.inject({ url: `/enrol/${invitation}` })
+    assert.equal(page.statusCode, 200)
+    const csrfCookie = cookieNamed(page, 'cp-csrf')
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] as string
+    const postForm = (url: string, cookie: string, body: Record<string, string>) => app.inject({
+      method: 'POST', url, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ _csrf: csrf, ...body }).toString(),
+    })
+    const mismatch = await postForm(`/enrol/${invitation}`, csrfCookie, { password: 'a new long passphrase', confirm: 'something else entirely' })
+    assert.equal(mismatch.statusCode, 400)
+    assert.match(mismatch.body, /The passwords do not match/)
+    const accepted = await postForm(`/enrol/${invitation}`, csrfCookie, { password: 'a new long passphrase', confirm: 'a new long passphrase' })
+    assert.equal(accepted.headers.location, '/enrol-authenticator')
+    const both = `${csrfCookie}; ${cookieNamed(accepted, 'cp-session')}`
+    const setup = await app.inject({ url: '/enrol-authenticator', headers: { cookie: both } })
+    const key = /data-qa="totp-secret">([A-Z2-7 ]+)</.exec(setup.body)?.[1]
+    assert.ok(key, 'the setup key is shown')
+    const code = totpAt(base32Decode(key), new Date())
+    const done = await postForm('/enrol-authenticator', both, { code })
+    assert.equal(done.headers.location, '/home')
+    assert.equal((await app.inject({ url: '/home', headers: { cookie: both } })).statusCode, 200)
+    const reused = await app.inject({ url: `/enrol/${invitation}` })
+    assert.equal(reused.statusCode, 404)
+    assert.match(reused.body, /This invitation cannot be used/)
   })
 
   test('logs carry request ids and routes, never names, passwords or query strings', () => {

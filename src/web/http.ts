@@ -9,6 +9,7 @@ import cookie from '@fastify/cookie'
 import csrf from '@fastify/csrf-protection'
 import formbody from '@fastify/formbody'
 import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import view from '@fastify/view'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -84,6 +85,8 @@ export async function registerHttpPipeline(app: FastifyInstance, config: Config)
     if (!request.url.startsWith('/assets/')) reply.header('cache-control', 'no-store')
   })
 
+  // Per-route limits (sign-in, codes) against guessing; wider limits come with the search journeys.
+  await app.register(rateLimit, { global: false })
   await app.register(formbody, { bodyLimit: 64 * 1024 })
   await app.register(cookie)
   await app.register(csrf, {

@@ -6,7 +6,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { chromium, type Browser } from 'playwright-core'
-import { startServer, type RunningServer } from '../support/server.ts'
+import { spawnSync } from 'node:child_process'
+import { DEMO_PASSWORD } from '../../src/demo/demo-users.ts'
+import { CLI, startServer, type RunningServer } from '../support/server.ts'
 
 let server: RunningServer
 let browser: Browser
@@ -67,4 +69,25 @@ test('an unknown address shows the GOV.UK 404 page', async () => {
   assert.equal(response?.status(), 404)
   assert.equal(await page.locator('h1').innerText(), 'Page not found')
   await page.close()
+})
+
+test('a demo practitioner signs in with password and authenticator code, then signs out', async () => {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  await page.goto(`${server.url}/sign-in`)
+  await page.fill('#username', 'demo.teacher')
+  await page.fill('#password', DEMO_PASSWORD)
+  await page.getByRole('button', { name: 'Continue' }).click()
+  assert.equal(await page.title(), 'Enter the code from your authenticator app – ContactPoint')
+  const code = spawnSync(process.execPath, [CLI, 'demo', 'code', 'demo.teacher'], { encoding: 'utf8' }).stdout.trim()
+  await page.fill('#code', code)
+  await page.getByRole('button', { name: 'Continue' }).click()
+  assert.equal(new URL(page.url()).pathname, '/home')
+  assert.equal(await page.locator('h1').innerText(), 'Signed in as Hannah Okafor')
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'signed-in.png'), fullPage: true })
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click()
+  assert.equal(await page.locator('h1').innerText(), 'You have signed out')
+  await page.goto(`${server.url}/home`)
+  assert.equal(new URL(page.url()).pathname, '/sign-in')
+  await context.close()
 })

@@ -28,7 +28,7 @@ function run(args: string[], env: Record<string, string> = {}) {
 test('--help lists every command and each command has its own help', () => {
   const help = run(['--help'])
   assert.equal(help.status, 0)
-  const commands = ['start', 'serve', 'migrate', 'demo', 'generate']
+  const commands = ['start', 'serve', 'migrate', 'demo', 'generate', 'users']
   for (const command of commands) assert.match(help.stdout, new RegExp(`^\\s+${command}\\b`, 'm'), command)
   for (const command of commands) {
     const own = run([command, '--help'])
@@ -77,4 +77,18 @@ test('the embedded store refuses a second process on the same data folder', asyn
   }
   // Once the first process has stopped, the folder is free again.
   assert.equal(run(['migrate', '--status'], { DATA_DIR: dir }).status, 0)
+})
+
+test('users invite prints a one-time enrolment link for a person, and refuses unknown and system accounts', async () => {
+  const dir = tempDataDir()
+  const unmigrated = run(['demo', 'load', '--children', '100'], { DATA_DIR: dir })
+  assert.equal(unmigrated.status, 1)
+  assert.match(unmigrated.stderr, /pending migration\(s\): run "npx contactpoint migrate" first/)
+  assert.equal(run(['migrate'], { DATA_DIR: dir }).status, 0)
+  assert.equal(run(['demo', 'load', '--children', '100'], { DATA_DIR: dir }).status, 0)
+  const invite = run(['users', 'invite', 'demo.teacher'], { DATA_DIR: dir, PUBLIC_URL: 'https://contactpoint.example' })
+  assert.equal(invite.status, 0, invite.stderr)
+  assert.match(invite.stdout.trim(), /^https:\/\/contactpoint\.example\/enrol\/[A-Za-z0-9_-]{43}$/)
+  assert.match(run(['users', 'invite', 'nobody.here'], { DATA_DIR: dir }).stderr, /there is no user called nobody.here/)
+  assert.match(run(['users', 'invite', 'demo.cms'], { DATA_DIR: dir }).stderr, /is a system account/)
 })

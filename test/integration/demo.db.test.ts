@@ -12,6 +12,9 @@ import { openDatabase, type DatabaseHandle } from '../../src/db/client.ts'
 import type { Database } from '../../src/db/schema.ts'
 import { DEMO_PASSWORD, DEMO_USERS } from '../../src/demo/demo-users.ts'
 import { DemoLoader } from '../../src/demo/demo-loader.ts'
+import { loadConfig } from '../../src/config/config.ts'
+
+const KEY = loadConfig({}).dataEncryptionKey
 import { isValidContactPointId } from '../../src/children/contactpoint-id.ts'
 import { createServices } from '../../src/services.ts'
 import { createTestDatabase, type TestDatabase } from '../../src/testing/database.ts'
@@ -36,7 +39,7 @@ describe('a clean demo load', () => {
   let handle: TestDatabase
   before(async () => {
     handle = await createTestDatabase()
-    const loader = new DemoLoader(handle)
+    const loader = new DemoLoader(handle, KEY)
     assert.equal(await loader.isEmpty(), true)
     const summary = await loader.load({ children: CHILDREN, seed: 7 })
     assert.equal(summary.children, CHILDREN)
@@ -71,7 +74,7 @@ describe('a clean demo load', () => {
   })
 
   test('shielded children exist, each with an open shield decision, and everyone at a shielded address is shielded', async () => {
-    const services = createServices(handle)
+    const services = createServices(handle, { encryptionKey: KEY })
     const { rows } = await sql<{ id: string; decisions: string }>`
       SELECT c.id, (SELECT count(*) FROM shield_decision d WHERE d.child_id = c.id AND d.lifted_at IS NULL) AS decisions
       FROM child c WHERE c.shielded`.execute(handle.db)
@@ -98,25 +101,34 @@ describe('a clean demo load', () => {
     assert.ok(Number(r.ended) > 0, JSON.stringify(r))
   })
 
-  test('there is a demo user for every role, and the people among them can pass the password check', async () => {
-    const services = createServices(handle)
+  test('there is a demo user for every role; the people among them sign in with the password and their demo code', async () => {
+    const services = createServices(handle, { encryptionKey: KEY })
     const roles = await services.repositories.users.countByRole()
     for (const role of ['practitioner', 'practitioner_shield_override', 'authority_data_manager', 'authority_user_admin',
       'authority_privacy_officer', 'national_admin', 'data_supplier', 'cms_client'] as const) {
       assert.ok((roles.get(role) ?? 0) >= 1, role)
     }
+    const context = { clientIp: '127.0.0.1', requestId: 'test-request' }
     const teacher = DEMO_USERS.find((u) => u.username === 'demo.teacher')
     assert.ok(teacher)
-    const check = await services.signIn.checkPassword(teacher.username, DEMO_PASSWORD, { clientIp: '127.0.0.1', requestId: 'test-request' })
-    assert.equal(check.outcome, 'ok')
-    const system = await services.signIn.checkPassword('demo.cms', DEMO_PASSWORD, { clientIp: '127.0.0.1', requestId: 'test-request' })
-    assert.notEqual(system.outcome, 'ok', 'system accounts never sign in on the web')
+    const step = await services.signIn.signInWithPassword(teacher.username, DEMO_PASSWORD, context)
+    assert.equal(step.outcome, 'second_factor')
+    assert.ok(step.outcome === 'second_factor')
+    const code = spawnSync(process.execPath, [CLI, 'demo', 'code', 'demo.teacher'], { env: { ...process.env, DEMO_SEED: '7' }, encoding: 'utf8' })
+    assert.equal(code.status, 0, code.stderr)
+    assert.match(code.stdout.trim(), /^\d{6}$/)
+    assert.equal(await services.signIn.verifyTotp(step.token, code.stdout.trim(), context), 'signed_in')
+    const system = await services.signIn.signInWithPassword('demo.cms', DEMO_PASSWORD, context)
+    assert.notEqual(system.outcome, 'second_factor', 'system accounts never sign in on the web')
+    const refused = spawnSync(process.execPath, [CLI, 'demo', 'code', 'demo.cms'], { encoding: 'utf8' })
+    assert.equal(refused.status, 1)
+    assert.match(refused.stderr, /not a demo user who signs in on the web/)
   })
 
   test('the same seed gives the same children', async () => {
     const again = await createTestDatabase()
     try {
-      await new DemoLoader(again).load({ children: CHILDREN, seed: 7 })
+      await new DemoLoader(again, KEY).load({ children: CHILDREN, seed: 7 })
       assert.deepEqual(await snapshot(again.db), await snapshot(handle.db))
     } finally {
       await again.close()
@@ -150,7 +162,7 @@ describe('an interrupted demo load', () => {
 
   test('killed with SIGKILL at random moments and resumed, it ends exactly as one clean load', async () => {
     const clean = await createTestDatabase()
-    await new DemoLoader(clean).load({ children: 1200, seed: 11 })
+    await new DemoLoader(clean, KEY).load({ children: 1200, seed: 11 })
     const expected = await snapshot(clean.db)
     await clean.close()
 
@@ -166,7 +178,7 @@ describe('an interrupted demo load', () => {
         assert.equal(resumed.status, 0, resumed.stderr)
         const handle = await store.open()
         assert.deepEqual(await snapshot(handle.db), expected, `killed after ${killAfterMs} ms`)
-        assert.equal(await new DemoLoader(handle).isLoaded(), true)
+        assert.equal(await new DemoLoader(handle, KEY).isLoaded(), true)
       } finally {
         await store.dispose()
       }

@@ -1,7 +1,9 @@
 // The ordered list of migrations. Append only: a released migration is never edited.
 import type { Migration } from 'kysely/migration'
 import * as m0001 from './0001_child_index.ts'
+import * as m0002 from './0002_sign_in.ts'
 
 export const migrations: Record<string, Migration> = {
   '0001_child_index': m0001,
+  '0002_sign_in': m0002,
 }

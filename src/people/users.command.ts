@@ -1,0 +1,20 @@
+// `contactpoint users …`: account tasks for the authority's ContactPoint team from the command line.
+import type { Command } from 'commander'
+import { createServices } from '../services.ts'
+import { fail, withRuntime } from '../cli/runtime.ts'
+
+export function registerUsersCommand(program: Command): void {
+  const users = program.command('users').description('User accounts: invitations to enrol (password and second factor).')
+
+  users.command('invite')
+    .description('Create a one-time invitation (valid 7 days) for a user to set a password and enrol an authenticator app. Any existing second factors and sessions of the user end, so this also resets a lost factor. Prints the link to give the user.')
+    .argument('<username>', 'the user to invite')
+    .action((username: string) => withRuntime(async ({ config, database }) => {
+      const services = createServices(database, { encryptionKey: config.dataEncryptionKey })
+      const user = await services.repositories.users.findByUsername(username)
+      if (!user) fail(`there is no user called ${username}`)
+      if (user.kind !== 'person') fail(`${username} is a system account: system accounts do not sign in on the web`)
+      const token = await services.signIn.invite(user.id, null, { clientIp: 'cli', requestId: `cli-${process.pid}` })
+      process.stdout.write(`${config.http.publicUrl}/enrol/${token}\n`)
+    }))
+}

@@ -23,6 +23,11 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
+    // Scripts served to browsers (progressive enhancement only).
+    files: ['src/web/public/**/*.js'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', fetch: 'readonly' } },
+  },
+  {
     // SQL belongs in repositories and migrations; everywhere else calls them.
     files: ['src/**/*.ts'],
     ignores: ['src/**/*.repository.ts', 'src/db/**', 'src/**/*.test.ts', 'src/testing/**'],

@@ -5,6 +5,7 @@ import type { Config } from './config/config.ts'
 import type { DatabaseHandle } from './db/client.ts'
 import type { Logger } from './observability/logger.ts'
 import { registerEnrolmentRoutes } from './people/enrolment.routes.ts'
+import { registerSecurityKeyRoutes } from './people/security-key.routes.ts'
 import { registerSessionHooks } from './people/session.hooks.ts'
 import { registerSignInRoutes } from './people/sign-in.routes.ts'
 import type { Clock } from './system/clock.ts'
@@ -31,12 +32,13 @@ export async function buildApp({ config, database, logger, clock }: AppDependenc
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
   })
-  const services = createServices(database, { encryptionKey: config.dataEncryptionKey, ...(clock ? { clock } : {}) })
+  const services = createServices(database, { encryptionKey: config.dataEncryptionKey, publicUrl: config.http.publicUrl, ...(clock ? { clock } : {}) })
   await registerHttpPipeline(app, config)
   registerHealthRoutes(app, services)
   registerHomeRoutes(app)
   registerSessionHooks(app, services, config)
   registerSignInRoutes(app, services)
   registerEnrolmentRoutes(app, services)
+  registerSecurityKeyRoutes(app, services)
   return { app, services }
 }

@@ -18,6 +18,8 @@ export interface ServiceOptions {
   readonly clock?: Clock
   /** Encrypts second-factor secrets at rest: config.dataEncryptionKey. */
   readonly encryptionKey: Buffer
+  /** Where users reach the service (config.http.publicUrl): security keys are bound to it. */
+  readonly publicUrl?: string
 }
 
 export function createServices(database: DatabaseHandle, options: ServiceOptions) {
@@ -40,6 +42,7 @@ export function createServices(database: DatabaseHandle, options: ServiceOptions
     shields: new ShieldRepository(),
     clock,
     signIn: new SignInService({
+      relyingParty: relyingPartyOf(options.publicUrl ?? 'http://localhost:3000'),
       users: repositories.users, sessions: repositories.sessions, credentials: repositories.credentials,
       audit: repositories.audit, clock, encryptionKey: options.encryptionKey,
     }),
@@ -47,3 +50,8 @@ export function createServices(database: DatabaseHandle, options: ServiceOptions
 }
 
 export type Services = ReturnType<typeof createServices>
+
+function relyingPartyOf(publicUrl: string) {
+  const url = new URL(publicUrl)
+  return { id: url.hostname, name: 'ContactPoint', origin: url.origin }
+}

@@ -182,6 +182,30 @@ describe('timeouts and signing out', () => {
   })
 })
 
+describe('security keys', () => {
+  test('options are given only at the right step, and a forged response is refused and audited', async () => {
+    const { user, secret } = await practitioner()
+    assert.equal(await services.signIn.securityKeyOptions('no-such-session'), undefined)
+    const first = await services.signIn.signInWithPassword(user.username, PASSWORD, context)
+    assert.ok(first.outcome === 'second_factor')
+    assert.equal(await services.signIn.securityKeyOptions(first.token), undefined, 'no key registered yet')
+    assert.equal(await services.signIn.securityKeyRegistrationOptions(first.token), undefined, 'keys are added only when enrolling or signed in')
+    assert.equal(await services.signIn.verifyTotp(first.token, totpAt(secret, clock.now()), context), 'signed_in')
+    const options = await services.signIn.securityKeyRegistrationOptions(first.token)
+    assert.ok(options)
+    assert.equal(options.rp.id, 'localhost')
+    assert.equal(options.user.name, user.username)
+    const forged = {
+      id: 'AAAA', rawId: 'AAAA', type: 'public-key' as const, clientExtensionResults: {},
+      response: { clientDataJSON: Buffer.from(JSON.stringify({ type: 'webauthn.create', challenge: options.challenge, origin: 'https://evil.example' })).toString('base64url'), attestationObject: 'AAAA' },
+    }
+    assert.equal(await services.signIn.registerSecurityKey(first.token, forged, context), 'invalid')
+    assert.deepEqual(await services.repositories.credentials.factorsOf(user.id), { totp: true, webauthn: 0 })
+    const denied = (await services.repositories.audit.listForSubject('user', user.id)).filter((e) => e.action === 'auth.enrol_security_key')
+    assert.deepEqual(denied.map((e) => e.outcome), ['denied'])
+  })
+})
+
 describe('invitations', () => {
   test('an invitation sets a password and enrols an authenticator, once; it also resets lost factors', async () => {
     const { user, secret: oldSecret } = await practitioner()

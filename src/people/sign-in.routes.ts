@@ -52,7 +52,8 @@ export function registerSignInRoutes(app: FastifyInstance, services: Services): 
       case 'no_factor': return again(403, [{ field: 'username', message: 'You have not set up a security key or authenticator app. Ask your local authority ContactPoint team for a new invitation.' }])
       case 'second_factor':
         setSessionCookie(reply, result.token, production)
-        return reply.redirect('/sign-in/code', 303)
+        // Security keys first: they cannot be phished. The code page stays available as the fallback.
+        return reply.redirect(result.factors.webauthn > 0 ? '/sign-in/security-key' : '/sign-in/code', 303)
     }
   })
 
@@ -75,7 +76,7 @@ export function registerSignInRoutes(app: FastifyInstance, services: Services): 
     const { user } = request.auth
     const organisation = await services.repositories.organisations.findById(user.organisation_id)
     return reply.view('account-home.njk', {
-      title: 'ContactPoint', csrfToken: reply.generateCsrf(), user: { displayName: user.display_name, jobTitle: user.job_title,
+      title: 'ContactPoint', csrfToken: reply.generateCsrf(), keyAdded: (request.query as { key?: string }).key === 'added', user: { displayName: user.display_name, jobTitle: user.job_title,
         organisation: organisation?.name ?? '', roles: user.roles.map((r) => r.role.replaceAll('_', ' ')) },
     })
   })

@@ -2,6 +2,11 @@
 // an idle and an absolute timeout. Unknown users and wrong passwords get the same answer and cost
 // the same time; every attempt and every session change is audited.
 import { createHash, randomBytes } from 'node:crypto'
+import {
+  generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse,
+  type AuthenticationResponseJSON, type AuthenticatorTransport, type PublicKeyCredentialCreationOptionsJSON,
+  type PublicKeyCredentialRequestOptionsJSON, type RegistrationResponseJSON,
+} from '@simplewebauthn/server'
 import type { AppUser } from '../db/schema.ts'
 import type { AuditRepository } from '../governance/audit.repository.ts'
 import { HOUR, MINUTE, type Clock } from '../system/clock.ts'
@@ -56,7 +61,15 @@ export type SessionState =
   | { readonly state: 'ended'; readonly reason: 'idle_timeout' | 'absolute_timeout' | 'account_not_active' }
   | { readonly state: 'none' }
 
+/** The WebAuthn relying party: this service's host name and origin, from PUBLIC_URL. */
+export interface RelyingParty {
+  readonly id: string
+  readonly name: string
+  readonly origin: string
+}
+
 export interface SignInDependencies {
+  readonly relyingParty: RelyingParty
   readonly users: UserRepository
   readonly sessions: SessionRepository
   readonly credentials: CredentialRepository
@@ -214,6 +227,77 @@ export class SignInService {
   /** Enrols a known TOTP secret directly (the demo's users, and tests). */
   async enrolTotpSecret(userId: string, secret: Buffer): Promise<void> {
     await this.#d.credentials.saveTotp(userId, seal(secret, this.#d.encryptionKey), this.#d.clock.now())
+  }
+
+  /** Options for the browser to create a new security key or passkey (while enrolling, or signed in). */
+  async securityKeyRegistrationOptions(token: string): Promise<PublicKeyCredentialCreationOptionsJSON | undefined> {
+    const state = await this.resolve(token)
+    if (state.state !== 'enrolment_pending' && state.state !== 'signed_in') return undefined
+    const existing = await this.#d.credentials.listWebauthn(state.user.id)
+    const options = await generateRegistrationOptions({
+      rpName: this.#d.relyingParty.name, rpID: this.#d.relyingParty.id, userName: state.user.username,
+      userDisplayName: state.user.display_name, attestationType: 'none',
+      excludeCredentials: existing.map((c) => ({ id: c.id, transports: c.transports as AuthenticatorTransport[] })),
+      authenticatorSelection: { residentKey: 'preferred', userVerification: 'preferred' },
+    })
+    await this.#d.sessions.setChallenge(state.sessionId, options.challenge)
+    return options
+  }
+
+  async registerSecurityKey(token: string, response: RegistrationResponseJSON, context: RequestContext): Promise<'registered' | 'signed_in' | 'invalid' | 'expired'> {
+    const state = await this.resolve(token)
+    if (state.state !== 'enrolment_pending' && state.state !== 'signed_in') return 'expired'
+    const challenge = (await this.#d.sessions.findOpen(state.sessionId))?.challenge
+    await this.#d.sessions.setChallenge(state.sessionId, null)
+    const verification = challenge ? await verifyRegistrationResponse({
+      response, expectedChallenge: challenge, expectedOrigin: this.#d.relyingParty.origin, expectedRPID: this.#d.relyingParty.id,
+      requireUserVerification: false,
+    }).catch(() => undefined) : undefined
+    if (!verification?.verified) {
+      await this.#audit(context, 'auth.enrol_security_key', 'denied', state.user, {})
+      return 'invalid'
+    }
+    const { credential } = verification.registrationInfo
+    await this.#d.credentials.addWebauthn(state.user.id, {
+      id: credential.id, publicKey: credential.publicKey, signCount: credential.counter, transports: credential.transports ?? [],
+    }, null)
+    await this.#audit(context, 'auth.enrol_security_key', 'success', state.user, {})
+    if (state.state === 'signed_in') return 'registered'
+    await this.#complete(state, 'webauthn', context)
+    return 'signed_in'
+  }
+
+  /** Options for the browser to sign with one of the user's security keys. */
+  async securityKeyOptions(token: string): Promise<PublicKeyCredentialRequestOptionsJSON | undefined> {
+    const state = await this.resolve(token)
+    if (state.state !== 'second_factor_pending') return undefined
+    const keys = await this.#d.credentials.listWebauthn(state.user.id)
+    if (keys.length === 0) return undefined
+    const options = await generateAuthenticationOptions({
+      rpID: this.#d.relyingParty.id, userVerification: 'preferred',
+      allowCredentials: keys.map((c) => ({ id: c.id, transports: c.transports as AuthenticatorTransport[] })),
+    })
+    await this.#d.sessions.setChallenge(state.sessionId, options.challenge)
+    return options
+  }
+
+  /** Step two with a security key or passkey: phishing-resistant, bound to this service's origin. */
+  async verifySecurityKey(token: string, response: AuthenticationResponseJSON, context: RequestContext): Promise<'signed_in' | 'invalid' | 'expired'> {
+    const state = await this.resolve(token)
+    if (state.state !== 'second_factor_pending') return 'expired'
+    const challenge = (await this.#d.sessions.findOpen(state.sessionId))?.challenge
+    await this.#d.sessions.setChallenge(state.sessionId, null)
+    const key = (await this.#d.credentials.listWebauthn(state.user.id)).find((c) => c.id === response.id)
+    const verification = challenge && key ? await verifyAuthenticationResponse({
+      response, expectedChallenge: challenge, expectedOrigin: this.#d.relyingParty.origin, expectedRPID: this.#d.relyingParty.id,
+      credential: { id: key.id, publicKey: key.publicKey as Uint8Array<ArrayBuffer>, counter: key.signCount, transports: [...key.transports] as AuthenticatorTransport[] },
+      requireUserVerification: false,
+    }).catch(() => undefined) : undefined
+    await this.#audit(context, 'auth.second_factor', verification?.verified ? 'success' : 'denied', state.user, { factor: 'webauthn' })
+    if (!verification?.verified || !key) return 'invalid'
+    await this.#d.credentials.recordWebauthnUse(key.id, verification.authenticationInfo.newCounter, this.#d.clock.now())
+    await this.#complete(state, 'webauthn', context)
+    return 'signed_in'
   }
 
   async #useTotp(userId: string, code: string): Promise<boolean> {

@@ -62,7 +62,8 @@ describe('pages and assets', () => {
 
   test('GOV.UK Frontend assets are served from the package', async () => {
     for (const [url, type] of [['/assets/govuk-frontend.min.css', 'text/css'], ['/assets/govuk-frontend.min.js', 'text/javascript'],
-      ['/assets/init.js', 'javascript'], ['/assets/images/favicon.svg', 'image/svg+xml'], ['/assets/manifest.json', 'json']] as const) {
+      ['/assets/init.js', 'javascript'], ['/assets/images/favicon.svg', 'image/svg+xml'], ['/assets/manifest.json', 'json'],
+      ['/assets/simplewebauthn-browser.js', 'text/javascript'], ['/assets/webauthn.js', 'javascript']] as const) {
       const res = await app.inject({ url })
       assert.equal(res.statusCode, 200, url)
       assert.ok((res.headers['content-type'] as string).includes(type), url)

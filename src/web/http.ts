@@ -4,6 +4,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { randomUUID } from 'node:crypto'
+import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import cookie from '@fastify/cookie'
 import csrf from '@fastify/csrf-protection'
@@ -19,6 +20,8 @@ import { AppError, ERROR_CODES, type ErrorCode } from '../errors.ts'
 import { GOVUK_FRONTEND_DIST, VIEW_FOLDERS } from './views.ts'
 
 const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public')
+// The package exports only its entry point (script/index.js); its browser bundle sits in dist/ beside that folder.
+const SIMPLEWEBAUTHN_DIST = path.resolve(path.dirname(createRequire(import.meta.url).resolve('@simplewebauthn/browser')), '..', 'dist')
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/
 
 /** Honour a caller's X-Request-Id when it is well formed (CMS correlation); otherwise make one. */
@@ -64,8 +67,13 @@ export async function registerHttpPipeline(app: FastifyInstance, config: Config)
     index: false,
     dotfiles: 'deny',
   })
-  for (const [file, type] of [['govuk-frontend.min.css', 'text/css'], ['govuk-frontend.min.js', 'text/javascript']] as const) {
-    const body = fs.readFileSync(path.join(GOVUK_FRONTEND_DIST, 'govuk', file))
+  const bundles = [
+    ['govuk-frontend.min.css', path.join(GOVUK_FRONTEND_DIST, 'govuk', 'govuk-frontend.min.css'), 'text/css'],
+    ['govuk-frontend.min.js', path.join(GOVUK_FRONTEND_DIST, 'govuk', 'govuk-frontend.min.js'), 'text/javascript'],
+    ['simplewebauthn-browser.js', path.join(SIMPLEWEBAUTHN_DIST, 'bundle', 'index.umd.min.js'), 'text/javascript'],
+  ] as const
+  for (const [file, source, type] of bundles) {
+    const body = fs.readFileSync(source)
     app.get(`/assets/${file}`, async (_request, reply) =>
       reply.type(`${type}; charset=utf-8`).header('cache-control', production ? 'public, max-age=604800, immutable' : 'no-cache').send(body))
   }

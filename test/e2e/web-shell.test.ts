@@ -91,3 +91,36 @@ test('a demo practitioner signs in with password and authenticator code, then si
   assert.equal(new URL(page.url()).pathname, '/sign-in')
   await context.close()
 })
+
+test('a practitioner adds a security key, then signs in with it instead of a code', async () => {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  // Chromium's virtual authenticator stands in for a real key: same protocol, real signatures.
+  const cdp = await context.newCDPSession(page)
+  await cdp.send('WebAuthn.enable')
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'usb', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+  })
+  const signInWithPassword = async () => {
+    await page.goto(`${server.url}/sign-in`)
+    await page.fill('#username', 'demo.health-visitor')
+    await page.fill('#password', DEMO_PASSWORD)
+    await page.getByRole('button', { name: 'Continue' }).click()
+  }
+  await signInWithPassword()
+  await page.fill('#code', spawnSync(process.execPath, [CLI, 'demo', 'code', 'demo.health-visitor'], { encoding: 'utf8' }).stdout.trim())
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await page.getByRole('link', { name: 'Add a security key or passkey' }).click()
+  await page.getByRole('button', { name: 'Register security key' }).click()
+  await page.waitForURL(/\/home\?key=added$/)
+  assert.match(await page.locator('.govuk-notification-banner').innerText(), /Your security key has been added/)
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click()
+
+  await signInWithPassword()
+  assert.equal(new URL(page.url()).pathname, '/sign-in/security-key', 'a user with a key is asked for it first')
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'security-key.png'), fullPage: true })
+  await page.getByRole('button', { name: 'Use security key' }).click()
+  await page.waitForURL(/\/home$/)
+  assert.equal(await page.locator('h1').innerText(), 'Signed in as Gareth Lloyd')
+  await context.close()
+})

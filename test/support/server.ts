@@ -28,14 +28,15 @@ export async function freePort(): Promise<number> {
 export async function startServer(options: { command?: 'start' | 'serve'; env?: Record<string, string>; dataDir?: string; timeoutMs?: number } = {}): Promise<RunningServer> {
   const port = await freePort()
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cp-e2e-'))
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'test', LOG_LEVEL: 'info', ...options.env }
+  // localhost, not 127.0.0.1: WebAuthn binds security keys to a host name, never to an IP address.
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: 'localhost', PUBLIC_URL: `http://localhost:${port}`, DATA_DIR: dataDir, NODE_ENV: 'test', LOG_LEVEL: 'info', ...options.env }
   delete env.DATABASE_URL
   if (options.env?.DATABASE_URL) env.DATABASE_URL = options.env.DATABASE_URL
   const child: ChildProcess = spawn(process.execPath, [CLI, options.command ?? 'start'], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString('utf8') })
   child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString('utf8') })
-  const url = `http://127.0.0.1:${port}`
+  const url = `http://localhost:${port}`
   const deadline = Date.now() + (options.timeoutMs ?? 120_000)
   for (;;) {
     if (child.exitCode !== null) throw new Error(`contactpoint exited with ${child.exitCode}:\n${output}`)

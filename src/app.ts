@@ -8,6 +8,7 @@ import { registerEnrolmentRoutes } from './people/enrolment.routes.ts'
 import { registerSecurityKeyRoutes } from './people/security-key.routes.ts'
 import { registerSessionHooks } from './people/session.hooks.ts'
 import { registerSignInRoutes } from './people/sign-in.routes.ts'
+import { registerUserAdminRoutes } from './people/user-admin.routes.ts'
 import type { Clock } from './system/clock.ts'
 import { createServices, type Services } from './services.ts'
 import { registerHealthRoutes } from './system/health.routes.ts'
@@ -40,5 +41,6 @@ export async function buildApp({ config, database, logger, clock }: AppDependenc
   registerSignInRoutes(app, services)
   registerEnrolmentRoutes(app, services)
   registerSecurityKeyRoutes(app, services)
+  registerUserAdminRoutes(app, services, config.http.publicUrl)
   return { app, services }
 }

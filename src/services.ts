@@ -9,6 +9,7 @@ import { OrganisationRepository } from './people/organisation.repository.ts'
 import { CredentialRepository } from './people/credential.repository.ts'
 import { SessionRepository } from './people/session.repository.ts'
 import { SignInService } from './people/sign-in.service.ts'
+import { UserAdminService } from './people/user-admin.service.ts'
 import { UserRepository } from './people/user.repository.ts'
 import { PracticeRepository } from './practice/practice.repository.ts'
 import { systemClock, type Clock } from './system/clock.ts'
@@ -36,15 +37,20 @@ export function createServices(database: DatabaseHandle, options: ServiceOptions
     sessions: new SessionRepository(db),
     credentials: new CredentialRepository(db),
   }
+  const signIn = new SignInService({
+    relyingParty: relyingPartyOf(options.publicUrl ?? 'http://localhost:3000'),
+    users: repositories.users, sessions: repositories.sessions, credentials: repositories.credentials,
+    audit: repositories.audit, clock, encryptionKey: options.encryptionKey,
+  })
   return {
     database,
     repositories,
     shields: new ShieldRepository(),
     clock,
-    signIn: new SignInService({
-      relyingParty: relyingPartyOf(options.publicUrl ?? 'http://localhost:3000'),
-      users: repositories.users, sessions: repositories.sessions, credentials: repositories.credentials,
-      audit: repositories.audit, clock, encryptionKey: options.encryptionKey,
+    signIn,
+    userAdmin: new UserAdminService({
+      users: repositories.users, organisations: repositories.organisations, sessions: repositories.sessions,
+      signIn, audit: repositories.audit, clock,
     }),
   }
 }

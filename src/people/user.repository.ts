@@ -39,6 +39,23 @@ export class UserRepository {
     await this.#db.updateTable('app_user').set({ ...changes, updated_at: new Date() }).where('id', '=', id).execute()
   }
 
+  /** People and systems of every organisation that belongs to (or is) the authority, with their organisation. */
+  async listInAuthority(authorityId: string): Promise<(AppUser & { organisation_name: string; roles: Role[] })[]> {
+    const users = await this.#db.selectFrom('app_user as u').innerJoin('organisation as o', 'o.id', 'u.organisation_id')
+      .selectAll('u').select('o.name as organisation_name')
+      .where((eb) => eb.or([eb('o.authority_id', '=', authorityId), eb('o.id', '=', authorityId)]))
+      .where('u.status', '<>', 'removed').orderBy('u.display_name').execute()
+    if (users.length === 0) return []
+    const roles = await this.#db.selectFrom('user_role').select(['user_id', 'role']).where('user_id', 'in', users.map((u) => u.id)).execute()
+    return users.map((u) => ({ ...u, roles: roles.filter((r) => r.user_id === u.id).map((r) => r.role) }))
+  }
+
+  /** The authority an organisation belongs to (itself, for an authority). */
+  async authorityOfOrganisation(organisationId: string): Promise<string | null> {
+    const row = await this.#db.selectFrom('organisation').select(['id', 'kind', 'authority_id']).where('id', '=', organisationId).executeTakeFirst()
+    return row ? (row.kind === 'local_authority' ? row.id : row.authority_id) : null
+  }
+
   async countByRole(): Promise<Map<Role, number>> {
     const rows = await this.#db.selectFrom('user_role').select(['role', (eb) => eb.fn.countAll<string>().as('n')])
       .groupBy('role').execute()

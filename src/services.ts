@@ -6,6 +6,7 @@ import { SourceRepository } from './feeds/source.repository.ts'
 import { AuditRepository } from './governance/audit.repository.ts'
 import { ShieldRepository } from './governance/shield.repository.ts'
 import { OrganisationRepository } from './people/organisation.repository.ts'
+import { AccreditationService } from './people/accreditation.service.ts'
 import { CredentialRepository } from './people/credential.repository.ts'
 import { SessionRepository } from './people/session.repository.ts'
 import { SignInService } from './people/sign-in.service.ts'
@@ -48,6 +49,9 @@ export function createServices(database: DatabaseHandle, options: ServiceOptions
     shields: new ShieldRepository(),
     clock,
     signIn,
+    accreditation: new AccreditationService({
+      organisations: repositories.organisations, users: repositories.users, sessions: repositories.sessions, audit: repositories.audit, clock,
+    }),
     userAdmin: new UserAdminService({
       users: repositories.users, organisations: repositories.organisations, sessions: repositories.sessions,
       signIn, audit: repositories.audit, clock,

@@ -35,6 +35,12 @@ export class OrganisationRepository {
     return this.#db.selectFrom('organisation').selectAll().where('kind', '=', 'local_authority').orderBy('name').execute()
   }
 
+  async setAccreditation(id: string, status: Organisation['accreditation_status'], now: Date): Promise<void> {
+    await this.#db.updateTable('organisation')
+      .set({ accreditation_status: status, updated_at: now, ...(status === 'accredited' ? { accredited_at: now } : {}) })
+      .where('id', '=', id).execute()
+  }
+
   async listInAuthority(authorityId: string): Promise<Organisation[]> {
     return this.#db.selectFrom('organisation').selectAll().where('authority_id', '=', authorityId).orderBy('name').execute()
   }

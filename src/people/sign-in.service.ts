@@ -7,6 +7,7 @@ import {
   type AuthenticationResponseJSON, type AuthenticatorTransport, type PublicKeyCredentialCreationOptionsJSON,
   type PublicKeyCredentialRequestOptionsJSON, type RegistrationResponseJSON,
 } from '@simplewebauthn/server'
+import { birthdayAt } from '../children/lifecycle.ts'
 import type { AppUser } from '../db/schema.ts'
 import type { AuditRepository } from '../governance/audit.repository.ts'
 import { HOUR, MINUTE, type Clock } from '../system/clock.ts'
@@ -336,9 +337,7 @@ export const sessionId = (token: string): string => sha256(token)
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex')
 const isoDay = (date: Date): string => date.toISOString().slice(0, 10)
 
-function addYears(iso: string, years: number): string {
-  return `${Number(iso.slice(0, 4)) + years}${iso.slice(4)}`
-}
+const addYears = birthdayAt
 
 /** NCSC guidance: length over composition rules; refuse the obviously guessable. */
 export function passwordWeakness(password: string): string | null {

@@ -197,6 +197,21 @@ describe('the pages', () => {
     assert.equal(other.statusCode, 404)
   })
 
+  test('the organisations page lists the authority\'s organisations and accredits one', async () => {
+    const cookie = await sessionCookie(admin)
+    const page = await app.inject({ url: '/admin/organisations', headers: { cookie } })
+    assert.equal(page.statusCode, 200)
+    assert.match(page.body, /Not Yet Accredited Academy/)
+    assert.doesNotMatch(page.body, /South Primary/)
+    const csrfCookie = ([] as string[]).concat(page.headers['set-cookie'] as string | string[]).find((c) => c.startsWith('cp-csrf='))?.split(';')[0]
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] as string
+    const res = await app.inject({ method: 'POST', url: `/admin/organisations/${pendingSchool.id}/status`,
+      headers: { cookie: `${cookie}; ${csrfCookie}`, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: csrf, status: 'accredited' }).toString() })
+    assert.equal(res.headers.location, '/admin/organisations')
+    assert.equal((await services.repositories.organisations.findById(pendingSchool.id))?.accreditation_status, 'accredited')
+  })
+
   test('a practitioner is refused the administration pages', async () => {
     const practitioner = await person(northSchool, 'practitioner', north)
     const res = await app.inject({ url: '/admin/users', headers: { cookie: await sessionCookie(practitioner) } })

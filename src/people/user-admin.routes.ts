@@ -80,6 +80,22 @@ export function registerUserAdminRoutes(app: FastifyInstance, services: Services
     })
   })
 
+  app.get('/admin/organisations', guard, async (request, reply) => {
+    const actor = actorOf(request)
+    const organisations = await services.accreditation.listOrganisations(actor, admin.authorityOf(actor))
+    return reply.view('admin-organisations.njk', {
+      title: 'Organisations', csrfToken: reply.generateCsrf(),
+      organisations: organisations.map((o) => ({ id: o.id, name: o.name, kind: o.kind.replaceAll('_', ' '), status: o.accreditation_status })),
+    })
+  })
+
+  app.post<{ Params: { id: string }; Body: Body }>('/admin/organisations/:id/status', guardPost, async (request, reply) => {
+    const status = text(request.body.status)
+    if (status !== 'accredited' && status !== 'suspended') throw new AppError('validation_failed', 'Choose to accredit or suspend the organisation')
+    await services.accreditation.setStatus(actorOf(request), request.params.id, status, context(request))
+    return reply.redirect('/admin/organisations', 303)
+  })
+
   app.post<{ Params: { id: string }; Body: Body }>('/admin/users/:id/suspend', guardPost, async (request, reply) => {
     await admin.suspend(actorOf(request), request.params.id, text(request.body.reason), context(request))
     return reply.redirect(`/admin/users/${request.params.id}`, 303)

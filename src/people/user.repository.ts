@@ -50,6 +50,30 @@ export class UserRepository {
     return users.map((u) => ({ ...u, roles: roles.filter((r) => r.user_id === u.id).map((r) => r.role) }))
   }
 
+  /** Suspends every active person of an organisation with the given reason; returns their ids. */
+  async suspendOrganisationStaff(organisationId: string, reason: string, now: Date): Promise<string[]> {
+    const rows = await this.#db.updateTable('app_user').set({ status: 'suspended', status_reason: reason, updated_at: now })
+      .where('organisation_id', '=', organisationId).where('status', '=', 'active').returning('id').execute()
+    return rows.map((r) => r.id)
+  }
+
+  /** Reinstates the staff suspended for exactly this reason (not those suspended for their own conduct). */
+  async reinstateOrganisationStaff(organisationId: string, reason: string, now: Date): Promise<string[]> {
+    const rows = await this.#db.updateTable('app_user').set({ status: 'active', status_reason: null, updated_at: now })
+      .where('organisation_id', '=', organisationId).where('status', '=', 'suspended').where('status_reason', '=', reason)
+      .returning('id').execute()
+    return rows.map((r) => r.id)
+  }
+
+  /** Active people whose DBS check is dated on or before `checkedOnOrBefore`, or not recorded. */
+  async listVettingDue(checkedOnOrBefore: string): Promise<Pick<AppUser, 'id' | 'username' | 'organisation_id' | 'dbs_checked_on' | 'training_completed_on' | 'agreement_signed_on'>[]> {
+    return this.#db.selectFrom('app_user')
+      .select(['id', 'username', 'organisation_id', 'dbs_checked_on', 'training_completed_on', 'agreement_signed_on'])
+      .where('status', '=', 'active').where('kind', '=', 'person')
+      .where((eb) => eb.or([eb('dbs_checked_on', 'is', null), eb('dbs_checked_on', '<=', checkedOnOrBefore)]))
+      .orderBy('username').execute()
+  }
+
   /** The authority an organisation belongs to (itself, for an authority). */
   async authorityOfOrganisation(organisationId: string): Promise<string | null> {
     const row = await this.#db.selectFrom('organisation').select(['id', 'kind', 'authority_id']).where('id', '=', organisationId).executeTakeFirst()

@@ -17,4 +17,19 @@ export function registerUsersCommand(program: Command): void {
       const token = await services.signIn.invite(user.id, null, { clientIp: 'cli', requestId: `cli-${process.pid}` })
       process.stdout.write(`${config.http.publicUrl}/enrol/${token}\n`)
     }))
+
+  users.command('check-vetting')
+    .description('Suspend users whose enhanced DBS check is 3 or more years old (ending their sessions), and list those whose check lapses within 30 days so they can be warned. Safe to run daily; running twice changes nothing more.')
+    .option('--as-of <date>', 'the day to apply the rules for (YYYY-MM-DD; default today)')
+    .action((options: { asOf?: string }) => withRuntime(async ({ config, database }) => {
+      if (options.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.asOf)) fail('--as-of must be a date written YYYY-MM-DD')
+      const services = createServices(database, { encryptionKey: config.dataEncryptionKey })
+      const run = await services.accreditation.applyVettingRules(options.asOf)
+      const lines = [
+        `Vetting rules applied for ${run.asOf}: ${run.suspended.length} suspended, ${run.dueSoon.length} due within 30 days.`,
+        ...run.suspended.map((u) => `suspended  ${u.username}  (DBS check ${u.dbsCheckedOn ?? 'not recorded'})`),
+        ...run.dueSoon.map((u) => `due        ${u.username}  (DBS check ${u.dbsCheckedOn}, lapses ${u.lapsesOn})`),
+      ]
+      process.stdout.write(`${lines.join('\n')}\n`)
+    }))
 }

@@ -14,6 +14,8 @@ export interface RuleBlocks {
   readonly members: Int32Array
   /** per record, the ids of its usable blocks under this rule, ascending */
   readonly recordBlocks: Csr
+  /** when no record has two usable blocks under this rule: each record's block id (-1 for none) */
+  readonly single: Int32Array | null
   readonly stats: RuleStats
 }
 
@@ -183,6 +185,10 @@ export function partFunction(part: KeyPart, p: Prepared): PartFn {
       if (g < 0 || f < 0) return
       out.push(Math.min(g, f) * 67_108_864 + Math.max(g, f))
     }
+    case 'gender': return (i, out) => {
+      const g = c.gender[i] as number
+      if (g > 0) out.push(g)
+    }
     case 'postcode': return one(c.pcFull)
     case 'postcode-sector': return one(c.pcSector)
     case 'postcode-district': return one(c.pcDistrict)
@@ -202,6 +208,8 @@ export function partFunction(part: KeyPart, p: Prepared): PartFn {
   }
 }
 
+let idxScratch: number[] = []
+
 /** The key hashes (pairs of 32-bit words) of record i under a rule: the product of its parts' values. */
 function ruleKeys(parts: readonly PartFn[], i: number, scratch: number[][], out1: number[], out2: number[]): void {
   out1.length = 0
@@ -212,12 +220,19 @@ function ruleKeys(parts: readonly PartFn[], i: number, scratch: number[][], out1
     ;(parts[p] as PartFn)(i, vals)
     if (vals.length === 0) return
     if (vals.length > 1) {
-      const uniq = [...new Set(vals)]
-      vals.length = 0
-      vals.push(...uniq)
+      // drop repeated values (lists are short)
+      let w = 1
+      for (let r = 1; r < vals.length; r++) {
+        const v = vals[r] as number
+        let dup = false
+        for (let q = 0; q < w; q++) if (vals[q] === v) dup = true
+        if (!dup) vals[w++] = v
+      }
+      vals.length = w
     }
   }
-  const idx = new Array<number>(parts.length).fill(0)
+  const idx = idxScratch.length >= parts.length ? idxScratch : (idxScratch = new Array<number>(parts.length))
+  for (let p = 0; p < parts.length; p++) idx[p] = 0
   for (;;) {
     let h1 = 0x9747b28c
     let h2 = 0x2c1b3c6d
@@ -381,23 +396,40 @@ export function buildRuleBlocks(p: Prepared, rule: BlockingRule, cap: number, sh
     recFill[i] = (recFill[i] as number) + 1
   }
   // a record's block ids are in entry order; sort each row (rows are tiny)
+  let multi = false
   for (let i = 0; i < n; i++) {
     const s = recOffsets[i] as number
     const e = recOffsets[i + 1] as number
-    if (e - s > 1) recValues.subarray(s, e).sort()
+    if (e - s > 1) {
+      recValues.subarray(s, e).sort()
+      multi = true
+    }
+  }
+  let single: Int32Array | null = null
+  if (!multi) {
+    single = sharedInt32(n, shared)
+    for (let i = 0; i < n; i++) single[i] = (recOffsets[i + 1] as number) > (recOffsets[i] as number) ? (recValues[recOffsets[i] as number] as number) : -1
   }
   const name = ruleName(rule)
   return {
     name,
     blockOffsets,
     members,
+    single,
     recordBlocks: { offsets: recOffsets, values: recValues },
     stats: { rule: name, recordsWithKey, blocks: active, oversizedBlocks: oversized, recordsInOversizedBlocks: inOversized, largestBlock: largest, pairs },
   }
 }
 
+/**
+ * Blocks for every rule. Rules are taken in order of their number of pairs, largest first: a
+ * pair found by several rules is scored once, by the first, and the rules after it must check
+ * that they are not repeating it — cheapest when the rules with most pairs check least.
+ */
 export function buildBlocking(p: Prepared, rules: readonly BlockingRule[], cap: number, linkOnly: boolean, shared = false): Blocking {
-  return { rules: rules.map((r) => buildRuleBlocks(p, r, cap, shared)), linkOnly, source: p.columns.source }
+  const built = rules.map((r, index) => ({ index, blocks: buildRuleBlocks(p, r, cap, shared) }))
+  built.sort((x, y) => y.blocks.stats.pairs - x.blocks.stats.pairs || x.index - y.index)
+  return { rules: built.map((b) => b.blocks), linkOnly, source: p.columns.source }
 }
 
 /** Smallest block id shared by records a and b under a rule, or -1. */
@@ -429,7 +461,9 @@ export function isCandidatePair(blocking: Blocking, a: number, b: number): boole
  */
 export function forEachPair(blocking: Blocking, ruleIndex: number, from: number, to: number, visit: (a: number, b: number) => void): number {
   const rule = blocking.rules[ruleIndex] as RuleBlocks
-  const earlier = blocking.rules.slice(0, ruleIndex).map((r) => r.recordBlocks)
+  const earlierRules = blocking.rules.slice(0, ruleIndex)
+  const earlier = earlierRules.map((r) => r.recordBlocks)
+  const earlierSingle = earlierRules.map((r) => r.single)
   const ne = earlier.length
   const { blockOffsets, members, recordBlocks } = rule
   const linkOnly = blocking.linkOnly
@@ -447,7 +481,14 @@ export function forEachPair(blocking: Blocking, ruleIndex: number, from: number,
         if (multiA && firstSharedBlock(recordBlocks, a, b) !== blk) continue
         let seen = false
         for (let r = 0; r < ne; r++) {
-          if (firstSharedBlock(earlier[r] as Csr, a, b) >= 0) {
+          const single = earlierSingle[r]
+          if (single) {
+            const x = single[a] as number
+            if (x >= 0 && x === single[b]) {
+              seen = true
+              break
+            }
+          } else if (firstSharedBlock(earlier[r] as Csr, a, b) >= 0) {
             seen = true
             break
           }

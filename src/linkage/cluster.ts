@@ -64,7 +64,10 @@ export function clusterRecords(n: number, pairs: ScoredPairs, scorer: Scorer, se
     if (outcome === 'link') order.push(k)
     else if (outcome === 'review') review.push({ a: pairs.a[k] as number, b: pairs.b[k] as number, weight: w, reason: (f & CANNOT_LINK) !== 0 ? 'guarded' : 'between-thresholds' })
   }
-  order.sort((x, y) => (pairs.weight[y] as number) - (pairs.weight[x] as number) || (pairs.a[x] as number) - (pairs.a[y] as number) || (pairs.b[x] as number) - (pairs.b[y] as number))
+  const orderIdx = Uint32Array.from(order)
+  orderIdx.sort((x, y) => (pairs.weight[y] as number) - (pairs.weight[x] as number) || (pairs.a[x] as number) - (pairs.a[y] as number) || (pairs.b[x] as number) - (pairs.b[y] as number))
+  order.length = 0
+  for (const k of orderIdx) order.push(k)
 
   // adjacency of link edges (for runner-up checks)
   const degree = new Int32Array(n + 1)
@@ -145,7 +148,8 @@ export function clusterRecords(n: number, pairs: ScoredPairs, scorer: Scorer, se
     return { mean: sum / Math.max(1, count), forbidden: false }
   }
 
-  const refused = new Set<string>()
+  // pairs of groups already refused, with the size they had then (a group that has grown is asked again)
+  const refused = new Map<number, number>()
   let merges = 0
   let refusedGuard = 0
   let refusedDisagree = 0
@@ -159,11 +163,11 @@ export function clusterRecords(n: number, pairs: ScoredPairs, scorer: Scorer, se
     if (ra === rb) continue
     const A = membersOf(ra)
     const B = membersOf(rb)
-    const key = `${Math.min(ra, rb)}:${Math.max(ra, rb)}:${A.length + B.length}`
-    if (refused.has(key)) continue
+    const key = Math.min(ra, rb) * 134_217_728 + Math.max(ra, rb)
+    if (refused.get(key) === A.length + B.length) continue
     const here = assess(ra, rb)
     if (here.forbidden || here.mean < mergeWeight) {
-      refused.add(key)
+      refused.set(key, A.length + B.length)
       if (here.forbidden) refusedGuard++
       else refusedDisagree++
       review.push({ a: Math.min(a, b), b: Math.max(a, b), weight: w, reason: here.forbidden ? 'guarded' : 'groups-disagree' })
@@ -191,7 +195,7 @@ export function clusterRecords(n: number, pairs: ScoredPairs, scorer: Scorer, se
       if (conflict) break
     }
     if (conflict) {
-      refused.add(key)
+      refused.set(key, A.length + B.length)
       refusedRunnerUp++
       review.push({ a: Math.min(a, b), b: Math.max(a, b), weight: w, reason: 'runner-up' })
       continue

@@ -201,7 +201,7 @@ function metaMatch(meta: Int32Array, a: number, b: number): boolean {
 /** True when two YYYYMMDD numbers differ in exactly one decimal digit. */
 function oneDigitApart(a: number, b: number): boolean {
   let d = a > b ? a - b : b - a
-  while (d % 10 === 0) d /= 10
+  while (d % 10 === 0) d = (d / 10) | 0
   if (d > 9) return false
   // a difference of one digit's worth can still come from a borrow (19991231 vs 20000101 is not one)
   let x = a
@@ -209,8 +209,8 @@ function oneDigitApart(a: number, b: number): boolean {
   let differing = 0
   while (x > 0 || y > 0) {
     if (x % 10 !== y % 10) differing++
-    x = Math.floor(x / 10)
-    y = Math.floor(y / 10)
+    x = (x / 10) | 0
+    y = (y / 10) | 0
   }
   return differing === 1
 }
@@ -251,6 +251,16 @@ function tokenSimilarity(c: Csr, a: number, b: number, strings: readonly string[
   const ea = c.offsets[a + 1] as number
   const sb = c.offsets[b] as number
   const eb = c.offsets[b + 1] as number
+  if (ea - sa === eb - sb) {
+    let same = true
+    for (let k = 0; k < ea - sa; k++) {
+      if (c.values[sa + k] !== c.values[sb + k]) {
+        same = false
+        break
+      }
+    }
+    if (same) return 1
+  }
   let total = 0
   let shared = 0
   for (let k = sa; k < ea; k++) total += idf[c.values[k] as number] as number
@@ -368,10 +378,10 @@ export function levelFunction(spec: ComparisonSpec, p: Prepared, idf: (field: st
         const b = dob[j] as number
         if (a < 0 || b < 0) return 0
         if (a === b) return 1
-        const ya = Math.floor(a / 10000)
-        const yb = Math.floor(b / 10000)
-        const ma = Math.floor(a / 100) % 100
-        const mb = Math.floor(b / 100) % 100
+        const ya = (a / 10000) | 0
+        const yb = (b / 10000) | 0
+        const ma = ((a / 100) | 0) % 100
+        const mb = ((b / 100) | 0) % 100
         const da = a % 100
         const db = b % 100
         if (ya === yb && ma === db && da === mb) return 2

@@ -30,15 +30,15 @@ function choose2(k: number): number {
  * Number of pairs within groups defined by `groupOf`; with `source`, only pairs whose two
  * records come from different sources (link-only evaluation).
  */
-function pairsWithin(groupOf: (i: number) => string | null, n: number, source: Int32Array | null): number {
-  const counts = new Map<string, number>()
-  const bySource = new Map<string, number>()
+function pairsWithin(groupOf: (i: number) => number, n: number, source: Int32Array | null): number {
+  const counts = new Map<number, number>()
+  const bySource = new Map<number, number>()
   for (let i = 0; i < n; i++) {
     const g = groupOf(i)
-    if (g === null) continue
+    if (g < 0) continue
     counts.set(g, (counts.get(g) ?? 0) + 1)
     if (source) {
-      const k = `${g}\u0000${source[i] as number}`
+      const k = g * 65_536 + (source[i] as number)
       bySource.set(k, (bySource.get(k) ?? 0) + 1)
     }
   }
@@ -71,7 +71,7 @@ export function evaluateLinkage(options: {
   const n = entityOf.length
   const known = (i: number): boolean => (entityOf[i] as number) >= 0
   const src = linkOnly ? source : null
-  const actual = pairsWithin((i) => (known(i) ? String(entityOf[i]) : null), n, src)
+  const actual = pairsWithin((i) => entityOf[i] as number, n, src)
 
   const linkW = probabilityToWeight(options.thresholds.link)
   const reviewW = probabilityToWeight(options.thresholds.review)
@@ -86,8 +86,23 @@ export function evaluateLinkage(options: {
     if (entityOf[a] === entityOf[b]) tp++
   }
 
-  const clusterPredicted = pairsWithin((i) => (known(i) ? String(clusterOf[i]) : null), n, src)
-  const clusterTp = pairsWithin((i) => (known(i) ? `${clusterOf[i] as number}:${entityOf[i] as number}` : null), n, src)
+  const clusterPredicted = pairsWithin((i) => (known(i) ? (clusterOf[i] as number) : -1), n, src)
+  // a number for each (cluster, entity) combination that occurs
+  const combo = new Map<number, number>()
+  const comboOf = new Int32Array(n).fill(-1)
+  let entities = 0
+  for (let i = 0; i < n; i++) entities = Math.max(entities, (entityOf[i] as number) + 1)
+  for (let i = 0; i < n; i++) {
+    if (!known(i)) continue
+    const key = (clusterOf[i] as number) * entities + (entityOf[i] as number)
+    let v = combo.get(key)
+    if (v === undefined) {
+      v = combo.size
+      combo.set(key, v)
+    }
+    comboOf[i] = v
+  }
+  const clusterTp = pairsWithin((i) => comboOf[i] as number, n, src)
   let labelled = 0
   for (let i = 0; i < n; i++) if (known(i)) labelled++
   return { pairwise: scores(tp, predicted, actual), cluster: scores(clusterTp, clusterPredicted, actual), labelled }

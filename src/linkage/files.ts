@@ -16,19 +16,6 @@ export const INPUT_COLUMNS = ['source', 'record_id', 'given_name', 'middle_names
 
 type Column = (typeof INPUT_COLUMNS)[number]
 
-const FIELD: Readonly<Record<Exclude<Column, 'source' | 'record_id'>, keyof LinkRecord>> = {
-  given_name: 'givenName',
-  middle_names: 'middleNames',
-  family_name: 'familyName',
-  former_family_names: 'formerFamilyNames',
-  date_of_birth: 'dateOfBirth',
-  gender: 'gender',
-  address: 'address',
-  postcode: 'postcode',
-  nhs_number: 'nhsNumber',
-  upn: 'upn',
-}
-
 function fail(file: string, line: number, message: string): AppError {
   return new AppError('validation_failed', `${file}, line ${line}: ${message}`, { fields: [{ field: file, message: `line ${line}: ${message}` }] })
 }
@@ -49,14 +36,16 @@ export interface InputIndex {
  */
 export async function readLinkInputs(paths: readonly string[], preparer: Preparer, onRecord: (count: number) => void = () => undefined): Promise<InputIndex> {
   const bySource = new Map<string, Map<string, number>>()
-  const where = new Map<number, string>()
+  // where each record came from, for the message about a record seen twice
+  const fileOf: number[] = []
+  const lineOf: number[] = []
   const counts: number[] = []
-  for (const path of paths) {
+  for (const [fileIndex, path] of paths.entries()) {
     const name = path
     let header: string[] | null = null
     let sourceAt = -1
     let idAt = -1
-    let mapped: [number, keyof LinkRecord][] = []
+    let at: Record<string, number> = {}
     let count = 0
     for await (const row of readCsvFile(path, name)) {
       if (!header) {
@@ -67,10 +56,7 @@ export async function readLinkInputs(paths: readonly string[], preparer: Prepare
         if (missing.length > 0) throw fail(name, row.line, `the header has no ${missing.join(' or ')} column (required: source, record_id)`)
         const dup = header.find((h, i) => h !== '' && header?.indexOf(h) !== i)
         if (dup) throw fail(name, row.line, `the header names the column ${dup} twice`)
-        mapped = []
-        header.forEach((h, i) => {
-          if (h in FIELD) mapped.push([i, FIELD[h as keyof typeof FIELD]])
-        })
+        at = Object.fromEntries(INPUT_COLUMNS.map((c) => [c, header?.indexOf(c) ?? -1]))
         continue
       }
       const f = row.fields
@@ -86,15 +72,31 @@ export async function readLinkInputs(paths: readonly string[], preparer: Prepare
         bySource.set(source, ids)
       }
       const seen = ids.get(recordId)
-      if (seen !== undefined) throw fail(name, row.line, `record ${source} ${recordId} appears twice (first ${where.get(seen) ?? 'earlier'})`)
-      const record: Record<string, string> = { source, recordId }
-      for (const [i, key] of mapped) {
-        const v = (f[i] as string).trim()
-        if (v !== '') record[key] = v
+      if (seen !== undefined) throw fail(name, row.line, `record ${source} ${recordId} appears twice (first ${basename(paths[fileOf[seen] as number] as string)} line ${lineOf[seen] as number})`)
+      const value = (column: Column): string | undefined => {
+        const k = at[column] as number
+        if (k < 0) return undefined
+        const v = (f[k] as string).trim()
+        return v === '' ? undefined : v
       }
-      const index = preparer.add(record as unknown as LinkRecord)
+      const record: LinkRecord = {
+        source,
+        recordId,
+        givenName: value('given_name'),
+        middleNames: value('middle_names'),
+        familyName: value('family_name'),
+        formerFamilyNames: value('former_family_names'),
+        dateOfBirth: value('date_of_birth'),
+        gender: value('gender'),
+        address: value('address'),
+        postcode: value('postcode'),
+        nhsNumber: value('nhs_number'),
+        upn: value('upn'),
+      }
+      const index = preparer.add(record)
       ids.set(recordId, index)
-      if (where.size < 1_000_000) where.set(index, `${basename(name)} line ${row.line}`)
+      fileOf.push(fileIndex)
+      lineOf.push(row.line)
       count++
       if ((index & 4095) === 0) onRecord(index + 1)
     }

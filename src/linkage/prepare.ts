@@ -4,7 +4,8 @@
 
 import { doubleMetaphone } from './metaphone.ts'
 import { variantGroups } from './name-variants.ts'
-import { standardiseRecord, standardiseText, textTokens } from './standardise.ts'
+import { isValidNhsNumber, isValidUpn, standardiseNhsNumber, standardiseUpn } from './identifiers.ts'
+import { addressTokens, parseDate, standardiseFamilyName, standardiseGender, standardiseNames, standardisePostcode, standardiseText, textTokens } from './standardise.ts'
 import type { LinkRecord } from './types.ts'
 
 /** Compressed rows: the values of record i are values[offsets[i] .. offsets[i+1]). */
@@ -212,8 +213,93 @@ export class Preparer {
     return codes
   }
 
+  // Standardised values remembered by the text a source sent: names, dates, postcodes and
+  // addresses repeat across records and sources, so each distinct text is standardised once.
+  private readonly givenCache = new Map<string, { id: number; meta: readonly [number, number]; groups: readonly number[]; middle: readonly number[] }>()
+  private readonly wordsCache = new Map<string, readonly number[]>()
+  private readonly familyCache = new Map<string, { id: number; meta: readonly [number, number]; parts: readonly number[] }>()
+  private readonly formerCache = new Map<string, readonly number[]>()
+  private readonly dobCache = new Map<string, readonly [number, number]>()
+  private readonly postcodeCache = new Map<string, readonly [number, number, number, number]>()
+  private readonly addressCache = new Map<string, readonly number[]>()
+
+  private static readonly NO_NAME = { id: -1, meta: [-1, -1] as const, groups: [] as number[], middle: [] as number[], parts: [] as number[] }
+
+  private givenOf(raw: string | undefined): { id: number; meta: readonly [number, number]; groups: readonly number[]; middle: readonly number[] } {
+    if (!raw) return Preparer.NO_NAME
+    let v = this.givenCache.get(raw)
+    if (!v) {
+      const n = standardiseNames({ givenName: raw })
+      v = { id: this.id(n.given), meta: this.meta(n.given), groups: n.given ? variantGroups(n.given) : [], middle: n.middle.map((m) => this.id(m)) }
+      this.givenCache.set(raw, v)
+    }
+    return v
+  }
+
+  private middleOf(raw: string | undefined): readonly number[] {
+    if (!raw) return []
+    let v = this.wordsCache.get(raw)
+    if (!v) {
+      v = standardiseNames({ middleNames: raw }).middle.map((m) => this.id(m))
+      this.wordsCache.set(raw, v)
+    }
+    return v
+  }
+
+  private familyOf(raw: string | undefined): { id: number; meta: readonly [number, number]; parts: readonly number[] } {
+    if (!raw) return Preparer.NO_NAME
+    let v = this.familyCache.get(raw)
+    if (!v) {
+      const f = standardiseFamilyName(raw)
+      v = { id: this.id(f.family), meta: this.meta(f.family), parts: f.family ? f.parts.map((x) => this.id(x)) : [] }
+      this.familyCache.set(raw, v)
+    }
+    return v
+  }
+
+  private formerOf(raw: string | undefined, family: number): readonly number[] {
+    if (!raw) return []
+    let v = this.formerCache.get(raw)
+    if (!v) {
+      v = standardiseNames({ formerFamilyNames: raw }).former.map((f) => this.id(f))
+      this.formerCache.set(raw, v)
+    }
+    return v.includes(family) ? v.filter((f) => f !== family) : v
+  }
+
+  private dobOf(raw: string | undefined): readonly [number, number] {
+    if (!raw) return [-1, NO_DAYS]
+    let v = this.dobCache.get(raw)
+    if (!v) {
+      const d = parseDate(raw)
+      v = [d ? d.ymd : -1, d && d.valid ? d.days : NO_DAYS]
+      this.dobCache.set(raw, v)
+    }
+    return v
+  }
+
+  private postcodeOf(raw: string | undefined): readonly [number, number, number, number] {
+    if (!raw) return [-1, -1, -1, -1]
+    let v = this.postcodeCache.get(raw)
+    if (!v) {
+      const pc = standardisePostcode(raw)
+      v = pc ? [this.id(pc.full), this.id(pc.sector), this.id(pc.district), this.id(pc.area)] : [-1, -1, -1, -1]
+      this.postcodeCache.set(raw, v)
+    }
+    return v
+  }
+
+  private addressOf(raw: string | undefined): readonly number[] {
+    if (!raw) return []
+    let v = this.addressCache.get(raw)
+    if (!v) {
+      v = addressTokens(raw).map((t) => this.id(t))
+      this.addressCache.set(raw, v)
+    }
+    return v
+  }
+
   add(record: LinkRecord): number {
-    const s = standardiseRecord(record)
     let src = this.sources.get(record.source)
     if (src === undefined) {
       src = this.sourceNames.length
@@ -223,44 +309,45 @@ export class Preparer {
     this.source.push(src)
     this.recordIds.push(record.recordId)
 
-    const given = this.id(s.given)
-    this.given.push(given)
-    this.counters.given?.add(given)
-    const gm = this.meta(s.given)
-    this.givenMeta.push(gm[0])
-    this.givenMeta.push(gm[1])
-    this.givenGroups.pushRow(s.given ? variantGroups(s.given) : [])
-    this.middle.pushRow(s.middle.map((m) => this.id(m)))
+    const g = this.givenOf(record.givenName)
+    this.given.push(g.id)
+    this.counters.given?.add(g.id)
+    this.givenMeta.push(g.meta[0])
+    this.givenMeta.push(g.meta[1])
+    this.givenGroups.pushRow(g.groups)
+    const middle = this.middleOf(record.middleNames)
+    this.middle.pushRow(g.middle.length === 0 ? middle : [...g.middle, ...middle])
 
-    const family = this.id(s.family)
-    this.family.push(family)
-    this.counters.family?.add(family)
-    const fm = this.meta(s.family)
-    this.familyMeta.push(fm[0])
-    this.familyMeta.push(fm[1])
-    this.familyParts.pushRow(s.familyParts.map((p) => this.id(p)))
-    this.former.pushRow(s.former.map((f) => this.id(f)))
+    const f = this.familyOf(record.familyName)
+    this.family.push(f.id)
+    this.counters.family?.add(f.id)
+    this.familyMeta.push(f.meta[0])
+    this.familyMeta.push(f.meta[1])
+    this.familyParts.pushRow(f.parts)
+    this.former.pushRow(this.formerOf(record.formerFamilyNames, f.id))
 
-    this.dob.push(s.dob ? s.dob.ymd : -1)
-    this.dobDays.push(s.dob && s.dob.valid ? s.dob.days : NO_DAYS)
-    this.gender.push(s.gender)
+    const dob = this.dobOf(record.dateOfBirth)
+    this.dob.push(dob[0])
+    this.dobDays.push(dob[1])
+    this.gender.push(standardiseGender(record.gender))
 
-    const pc = s.postcode
-    const pcFull = this.id(pc ? pc.full : null)
-    this.pcFull.push(pcFull)
-    this.counters.postcode?.add(pcFull)
-    this.pcSector.push(this.id(pc ? pc.sector : null))
-    this.pcDistrict.push(this.id(pc ? pc.district : null))
-    this.pcArea.push(this.id(pc ? pc.area : null))
+    const pc = this.postcodeOf(record.postcode)
+    this.pcFull.push(pc[0])
+    this.counters.postcode?.add(pc[0])
+    this.pcSector.push(pc[1])
+    this.pcDistrict.push(pc[2])
+    this.pcArea.push(pc[3])
 
-    const addressIds = s.address.map((t) => this.id(t))
+    const addressIds = this.addressOf(record.address)
     this.address.pushRow(addressIds)
     for (const t of addressIds) this.dfCounters.address?.add(t)
 
-    this.nhs.push(this.id(s.nhs))
-    this.nhsValid.push(s.nhsValid ? 1 : 0)
-    this.upn.push(this.id(s.upn))
-    this.upnValid.push(s.upnValid ? 1 : 0)
+    const nhs = standardiseNhsNumber(record.nhsNumber)
+    this.nhs.push(this.id(nhs))
+    this.nhsValid.push(nhs !== null && isValidNhsNumber(nhs) ? 1 : 0)
+    const upn = standardiseUpn(record.upn)
+    this.upn.push(this.id(upn))
+    this.upnValid.push(upn !== null && isValidUpn(upn) ? 1 : 0)
 
     for (let e = 0; e < this.extrasSpec.length; e++) {
       const spec = this.extrasSpec[e] as { field: string; kind: ExtraKind }

@@ -40,7 +40,7 @@ export const KEY_PARTS = [
   'dob', 'dob-unordered', 'birth-year', 'birth-month', 'birth-day',
   'given', 'given-initial', 'given-prefix3', 'given-metaphone', 'given-variant',
   'family', 'family-initial', 'family-prefix4', 'family-metaphone', 'family-any', 'family-any-metaphone',
-  'names-unordered',
+  'names-unordered', 'gender',
   'postcode', 'postcode-sector', 'postcode-district',
   'nhs-number', 'upn',
 ] as const
@@ -113,16 +113,18 @@ export const DEFAULT_SETTINGS: ModelSettings = {
     { kind: 'nhs-number' },
     { kind: 'upn' },
   ],
+  // identifiers; then date of birth with a phonetic family name (current, former or part of a
+  // double-barrelled name); given and family names in either order with the year of birth (a
+  // wrong date); the home postcode with a phonetic given name (a changed family name and date);
+  // a transposed date with a phonetic given name; and a postcode, year of birth and gender.
   blocking: [
     { keys: ['nhs-number'] },
     { keys: ['upn'] },
-    { keys: ['dob', 'given-initial'] },
     { keys: ['dob', 'family-any-metaphone'] },
-    { keys: ['dob-unordered', 'given-metaphone'] },
-    { keys: ['family-any-metaphone', 'birth-year', 'given-initial'] },
-    { keys: ['given-variant', 'birth-year', 'postcode-district'] },
-    { keys: ['postcode', 'given-initial'] },
     { keys: ['names-unordered', 'birth-year'] },
+    { keys: ['postcode', 'given-metaphone'] },
+    { keys: ['dob-unordered', 'given-metaphone'] },
+    { keys: ['postcode', 'birth-year', 'gender'] },
   ],
   maxBlockSize: 400,
   duplicateFreeSources: [],
@@ -143,7 +145,7 @@ export const DEFAULT_SETTINGS: ModelSettings = {
     uPairs: 1_000_000,
     emMaxIterations: 50,
     emTolerance: 1e-5,
-    emMaxPairs: 2_000_000,
+    emMaxPairs: 500_000,
     seed: 20_100_806,
   },
   thresholds: { link: 0.99, review: 0.5 },

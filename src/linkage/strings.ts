@@ -93,15 +93,21 @@ export function oneEditApart(a: string, b: string): boolean {
   if (a === b) return false
   const la = a.length
   const lb = b.length
-  if (Math.abs(la - lb) > 1) return false
+  if (la - lb > 1 || lb - la > 1) return false
   let i = 0
   while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++
+  // compare the tails after the first difference, without copying
+  const sameFrom = (x: string, xi: number, y: string, yi: number): boolean => {
+    if (x.length - xi !== y.length - yi) return false
+    for (let k = 0; xi + k < x.length; k++) if (x.charCodeAt(xi + k) !== y.charCodeAt(yi + k)) return false
+    return true
+  }
   if (la === lb) {
     // substitution at i, or transposition of i and i+1
-    if (a.slice(i + 1) === b.slice(i + 1)) return true
-    return i + 1 < la && a.charCodeAt(i) === b.charCodeAt(i + 1) && a.charCodeAt(i + 1) === b.charCodeAt(i) && a.slice(i + 2) === b.slice(i + 2)
+    if (sameFrom(a, i + 1, b, i + 1)) return true
+    return i + 1 < la && a.charCodeAt(i) === b.charCodeAt(i + 1) && a.charCodeAt(i + 1) === b.charCodeAt(i) && sameFrom(a, i + 2, b, i + 2)
   }
-  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1)
+  return la > lb ? sameFrom(a, i + 1, b, i) : sameFrom(a, i, b, i + 1)
 }
 
 /** Number of positions at which two equal-length strings differ (Infinity for different lengths). */

@@ -101,6 +101,7 @@ export function comparisonsUsedBy(rule: BlockingRule, comparisons: readonly Comp
     if (part.startsWith('given')) return ['given-name']
     if (part.startsWith('family')) return ['family-name']
     if (part === 'names-unordered') return ['given-name', 'family-name']
+    if (part === 'gender') return ['gender']
     if (part.startsWith('postcode')) return ['postcode', 'residence']
     if (part === 'nhs-number') return ['nhs-number']
     if (part === 'upn') return ['upn']

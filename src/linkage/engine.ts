@@ -110,15 +110,16 @@ export async function linkPrepared(prepared: Prepared, options: LinkOptions = {}
       done += t.weight
       progress({ stage: 'scoring', done, total })
     }
+    // each thread builds its scorer (word weights, value frequencies) before the clock for scoring starts
+    if (pool) await pool.setModel(model)
+    const scorer = pool ? null : new Scorer(model, prepared, 'data')
     progress({ stage: 'scoring', done: 0, total })
     let parts: ScoredPairs[]
     if (pool) {
-      await pool.setModel(model)
       parts = await pool.scoreTasks(tasks, floor, onTask)
     } else {
-      const scorer = new Scorer(model, prepared, 'data')
       parts = tasks.map((t) => {
-        const r = scoreTask(scorer, blocking, t, floor)
+        const r = scoreTask(scorer as Scorer, blocking, t, floor)
         onTask(t)
         return r
       })

@@ -11,6 +11,7 @@ import type { LinkProgress, LinkResult } from './engine.ts'
 import { evaluateLinkage } from './evaluate.ts'
 import type { Evaluation, Scores } from './evaluate.ts'
 import { readLinkInputs, readTruth, writeClusters, writeReview } from './files.ts'
+import type { Truth } from './files.ts'
 import { blockingRecall } from './blocking.ts'
 import { parseModel, Scorer, serialiseModel } from './model.ts'
 import type { TrainedModel } from './model.ts'
@@ -32,8 +33,10 @@ export interface LinkCommandOptions {
 export interface LinkCommandReport {
   readonly result: LinkResult
   readonly evaluation: Evaluation | null
+  readonly truth: Truth | null
   readonly blockingRecall: number | null
   readonly unlabelled: number
+  /** reading the inputs to writing the clusters (evaluation against truth not included) */
   readonly seconds: number
 }
 
@@ -83,11 +86,13 @@ export async function runLink(options: LinkCommandOptions, progress: (p: LinkPro
   await writeClusters(options.out, prepared, result.clusters)
   if (options.review) await writeReview(options.review, result.model, prepared, result.clusters, new Scorer(result.model, prepared, 'data'))
   if (options.saveModel) await writeFile(options.saveModel, serialiseModel(result.model))
+  const seconds = (performance.now() - started) / 1000
   let evaluation: Evaluation | null = null
+  let truth: Truth | null = null
   let recall: number | null = null
   let unlabelled = 0
   if (options.truth) {
-    const truth = await readTruth(options.truth, index, prepared.columns.n)
+    truth = await readTruth(options.truth, index, prepared.columns.n)
     unlabelled = truth.unknown
     evaluation = evaluateLinkage({
       entityOf: truth.entityOf,
@@ -100,7 +105,7 @@ export async function runLink(options: LinkCommandOptions, progress: (p: LinkPro
     const br = blockingRecall(result.blocking, truth.entityOf)
     recall = br.truePairs > 0 ? br.kept / br.truePairs : 1
   }
-  return { result, evaluation, blockingRecall: recall, unlabelled, seconds: (performance.now() - started) / 1000 }
+  return { result, evaluation, truth, blockingRecall: recall, unlabelled, seconds }
 }
 
 export function registerLinkCommand(program: Command): void {

@@ -189,6 +189,20 @@ export function partFunction(part: KeyPart, p: Prepared): PartFn {
       const g = c.gender[i] as number
       if (g > 0) out.push(g)
     }
+    case 'address': return (i, out) => {
+      // the whole address: its words' ids, folded into one number
+      const o = c.address.offsets
+      const s = o[i] as number
+      const e = o[i + 1] as number
+      if (s === e) return
+      let h1 = 0x3c6ef372
+      let h2 = 0x1b873593
+      for (let k = s; k < e; k++) {
+        h1 = hashMix(h1, c.address.values[k] as number)
+        h2 = hashMix(h2 ^ 0x5f356495, c.address.values[k] as number)
+      }
+      out.push((hashFinal(h1) & 0x3ffffff) * 67_108_864 + (hashFinal(h2) & 0x3ffffff))
+    }
     case 'postcode': return one(c.pcFull)
     case 'postcode-sector': return one(c.pcSector)
     case 'postcode-district': return one(c.pcDistrict)

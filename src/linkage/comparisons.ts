@@ -198,6 +198,22 @@ function metaMatch(meta: Int32Array, a: number, b: number): boolean {
   return a0 === b0 || a0 === b1 || (a1 >= 0 && (a1 === b0 || a1 === b1))
 }
 
+/** Given and family names exchanged between the records (allowing a keying error in each). */
+function swappedNames(given: Int32Array, family: Int32Array, S: readonly string[], i: number, j: number): boolean {
+  const gi = given[i] as number
+  const fi = family[i] as number
+  const gj = given[j] as number
+  const fj = family[j] as number
+  if (gi < 0 || fi < 0 || gj < 0 || fj < 0) return false
+  if (gi === fj && fi === gj) return true
+  const a = S[gi] as string
+  const b = S[fj] as string
+  const c = S[fi] as string
+  const d = S[gj] as string
+  if (a.charCodeAt(0) !== b.charCodeAt(0) || c.charCodeAt(0) !== d.charCodeAt(0)) return false
+  return jaroWinkler(a, b) >= 0.9 && jaroWinkler(c, d) >= 0.9
+}
+
 /** True when two YYYYMMDD numbers differ in exactly one decimal digit. */
 function oneDigitApart(a: number, b: number): boolean {
   let d = a > b ? a - b : b - a
@@ -299,6 +315,21 @@ function tokenSimilarity(c: Csr, a: number, b: number, strings: readonly string[
   return shared / total
 }
 
+/**
+ * Addresses whose words were run together or split differently ("24 farrerplace", "24 farrer
+ * place"): the words run together compared as one string. Only when both start alike (the house
+ * number), which keeps it cheap for pairs that have nothing in common.
+ */
+function joinedSimilar(joined: Int32Array, strings: readonly string[], i: number, j: number): boolean {
+  const a = joined[i] as number
+  const b = joined[j] as number
+  if (a < 0 || b < 0) return false
+  const sa = strings[a] as string
+  const sb = strings[b] as string
+  if (sa.length < 6 || sb.length < 6 || sa.charCodeAt(0) !== sb.charCodeAt(0) || sa.charCodeAt(1) !== sb.charCodeAt(1)) return false
+  return jaroWinkler(sa, sb) >= 0.93
+}
+
 function tokenLevel(sim: number): number {
   if (sim >= 0.99) return 1
   if (sim >= 0.7) return 2
@@ -341,7 +372,7 @@ export function levelFunction(spec: ComparisonSpec, p: Prepared, idf: (field: st
         const sb = S[b] as string
         const jw = jaroWinkler(S[a] as string, S[b] as string)
         if (jw >= 0.92) return 3
-        if (a === family[j] && b === family[i]) return 4
+        if (swappedNames(given, family, S, i, j)) return 4
         if (csrHas(middle, j, a) || csrHas(middle, i, b)) return 5
         if (metaMatch(givenMeta, i, j)) return 6
         if (jw >= 0.8) return 7
@@ -356,7 +387,7 @@ export function levelFunction(spec: ComparisonSpec, p: Prepared, idf: (field: st
         const b = family[j] as number
         if (a < 0 || b < 0) return 0
         if (a === b) return 1
-        if (a === given[j] && b === given[i]) return 2
+        if (swappedNames(given, family, S, i, j)) return 2
         if (csrHas(former, j, a) || csrHas(former, i, b) || csrIntersects(former, i, j)) return 3
         const sa = S[a] as string
         const sb = S[b] as string
@@ -420,16 +451,17 @@ export function levelFunction(spec: ComparisonSpec, p: Prepared, idf: (field: st
       }
     }
     case 'address': {
-      const { address } = c
+      const { address, addressJoined } = c
       const weights = idf('address')
       const sh = shapes()
       return (i, j) => {
         if (address.offsets[i] === address.offsets[i + 1] || address.offsets[j] === address.offsets[j + 1]) return 0
-        return tokenLevel(tokenSimilarity(address, i, j, S, weights, sh))
+        const level = tokenLevel(tokenSimilarity(address, i, j, S, weights, sh))
+        return level > 2 && joinedSimilar(addressJoined, S, i, j) ? 2 : level
       }
     }
     case 'residence': {
-      const { address, pcFull, pcSector, pcDistrict, pcArea } = c
+      const { address, addressJoined, pcFull, pcSector, pcDistrict, pcArea } = c
       const weights = idf('address')
       const sh = shapes()
       return (i, j) => {
@@ -438,7 +470,8 @@ export function levelFunction(spec: ComparisonSpec, p: Prepared, idf: (field: st
         const pb = pcFull[j] as number
         const hasP = pa >= 0 && pb >= 0
         if (!hasA && !hasP) return 0
-        const sim = hasA ? tokenSimilarity(address, i, j, S, weights, sh) : -1
+        let sim = hasA ? tokenSimilarity(address, i, j, S, weights, sh) : -1
+        if (sim >= 0 && sim < 0.7 && joinedSimilar(addressJoined, S, i, j)) sim = 0.7
         if (hasP && pa === pb) {
           if (sim >= 0.99) return 1
           if (sim < 0 || sim >= 0.7) return 2

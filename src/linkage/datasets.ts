@@ -86,7 +86,9 @@ export async function loadDataset(name: DatasetName, dir = DEFAULT_DATASETS_DIR)
           { keys: ['given'] }, { keys: ['family'] }, { keys: ['dob'] }, { keys: ['postcode'] },
           { keys: ['given-metaphone', 'family-metaphone'] },
           { keys: ['dob-unordered', 'family-initial'] },
-          { keys: ['extra:suburb', 'given-initial'] },
+          { keys: ['extra:suburb'] },
+          { keys: ['names-unordered'] },
+          { keys: ['address'] },
         ],
         training: { emBlocking: [{ keys: ['dob'] }, { keys: ['postcode'] }], priorRules: [{ keys: ['given', 'family', 'dob'] }] },
       })

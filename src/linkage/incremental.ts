@@ -146,6 +146,7 @@ function partValues(part: KeyPart, s: StandardRecord, record: LinkRecord): strin
     case 'family-any-metaphone': return [...new Set(familyAny.flatMap(meta))]
     case 'names-unordered': return s.given && s.family ? [[s.given, s.family].sort().join('|')] : []
     case 'gender': return s.gender > 0 ? [String(s.gender)] : []
+    case 'address': return s.address.length > 0 ? [s.address.join(' ')] : []
     case 'postcode': return s.postcode ? [s.postcode.full] : []
     case 'postcode-sector': return s.postcode?.sector ? [s.postcode.sector] : []
     case 'postcode-district': return s.postcode?.district ? [s.postcode.district] : []

@@ -48,6 +48,8 @@ export interface Columns {
   readonly pcDistrict: Int32Array
   readonly pcArea: Int32Array
   readonly address: Csr
+  /** the address words run together ("24farrerpl"), for addresses whose spacing differs; -1 when none */
+  readonly addressJoined: Int32Array
   readonly nhs: Int32Array
   readonly nhsValid: Uint8Array
   readonly upn: Int32Array
@@ -167,6 +169,7 @@ export class Preparer {
   private readonly pcDistrict = new GrowInt32()
   private readonly pcArea = new GrowInt32()
   private readonly address = new GrowCsr()
+  private readonly addressJoined = new GrowInt32()
   private readonly nhs = new GrowInt32()
   private readonly nhsValid = new GrowInt32()
   private readonly upn = new GrowInt32()
@@ -221,7 +224,7 @@ export class Preparer {
   private readonly formerCache = new Map<string, readonly number[]>()
   private readonly dobCache = new Map<string, readonly [number, number]>()
   private readonly postcodeCache = new Map<string, readonly [number, number, number, number]>()
-  private readonly addressCache = new Map<string, readonly number[]>()
+  private readonly addressCache = new Map<string, { readonly words: readonly number[]; readonly joined: number }>()
 
   private static readonly NO_NAME = { id: -1, meta: [-1, -1] as const, groups: [] as number[], middle: [] as number[], parts: [] as number[] }
 
@@ -289,11 +292,12 @@ export class Preparer {
     return v
   }
 
-  private addressOf(raw: string | undefined): readonly number[] {
-    if (!raw) return []
+  private addressOf(raw: string | undefined): { readonly words: readonly number[]; readonly joined: number } {
+    if (!raw) return { words: [], joined: -1 }
     let v = this.addressCache.get(raw)
     if (!v) {
-      v = addressTokens(raw).map((t) => this.id(t))
+      const words = addressTokens(raw)
+      v = { words: words.map((t) => this.id(t)), joined: words.length > 0 ? this.id(words.join('')) : -1 }
       this.addressCache.set(raw, v)
     }
     return v
@@ -338,8 +342,10 @@ export class Preparer {
     this.pcDistrict.push(pc[2])
     this.pcArea.push(pc[3])
 
-    const addressIds = this.addressOf(record.address)
+    const address = this.addressOf(record.address)
+    const addressIds = address.words
     this.address.pushRow(addressIds)
+    this.addressJoined.push(address.joined)
     for (const t of addressIds) this.dfCounters.address?.add(t)
 
     const nhs = standardiseNhsNumber(record.nhsNumber)
@@ -398,6 +404,7 @@ export class Preparer {
       pcDistrict: this.pcDistrict.finish(sh),
       pcArea: this.pcArea.finish(sh),
       address: this.address.finish(sh),
+      addressJoined: this.addressJoined.finish(sh),
       nhs: this.nhs.finish(sh),
       nhsValid: uint8(this.nhsValid),
       upn: this.upn.finish(sh),

@@ -41,7 +41,7 @@ export const KEY_PARTS = [
   'given', 'given-initial', 'given-prefix3', 'given-metaphone', 'given-variant',
   'family', 'family-initial', 'family-prefix4', 'family-metaphone', 'family-any', 'family-any-metaphone',
   'names-unordered', 'gender',
-  'postcode', 'postcode-sector', 'postcode-district',
+  'postcode', 'postcode-sector', 'postcode-district', 'address',
   'nhs-number', 'upn',
 ] as const
 export type KeyPart = (typeof KEY_PARTS)[number] | `extra:${string}` | `extra-token:${string}`

@@ -103,6 +103,7 @@ export function comparisonsUsedBy(rule: BlockingRule, comparisons: readonly Comp
     if (part === 'names-unordered') return ['given-name', 'family-name']
     if (part === 'gender') return ['gender']
     if (part.startsWith('postcode')) return ['postcode', 'residence']
+    if (part === 'address') return ['address', 'residence']
     if (part === 'nhs-number') return ['nhs-number']
     if (part === 'upn') return ['upn']
     return []

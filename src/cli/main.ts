@@ -5,6 +5,7 @@ import { registerMigrateCommand } from './migrate.command.ts'
 import { registerDemoCommand } from './demo.command.ts'
 import { registerGenerateCommand } from '../synthetic/generate.command.ts'
 import { registerUsersCommand } from '../people/users.command.ts'
+import { registerLinkCommand } from '../linkage/link.command.ts'
 
 const program = new Command()
   .name('contactpoint')
@@ -17,6 +18,7 @@ registerMigrateCommand(program)
 registerDemoCommand(program)
 registerGenerateCommand(program)
 registerUsersCommand(program)
+registerLinkCommand(program)
 
 await program.parseAsync(process.argv)
 

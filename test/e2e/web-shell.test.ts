@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test'
 import { chromium, type Browser } from 'playwright-core'
 import { spawnSync } from 'node:child_process'
 import { DEMO_PASSWORD } from '../../src/demo/demo-users.ts'
+import { axeViolations } from '../support/axe.ts'
 import { CLI, startServer, type RunningServer } from '../support/server.ts'
 
 let server: RunningServer
@@ -122,5 +123,45 @@ test('a practitioner adds a security key, then signs in with it instead of a cod
   await page.getByRole('button', { name: 'Use security key' }).click()
   await page.waitForURL(/\/home$/)
   assert.equal(await page.locator('h1').innerText(), 'Signed in as Gareth Lloyd')
+  await context.close()
+})
+
+test('every page a user meets so far passes axe-core WCAG 2.2 AA checks with zero violations', async () => {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  const checked: string[] = []
+  const check = async (label: string) => {
+    assert.deepEqual(await axeViolations(page), [], label)
+    checked.push(label)
+  }
+  await page.goto(server.url)
+  await check('start page')
+  await page.goto(`${server.url}/sign-in`)
+  await check('sign-in')
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await check('sign-in with errors')
+  await page.goto(`${server.url}/no-such-page`)
+  await check('page not found')
+  await page.goto(`${server.url}/sign-in`)
+  await page.fill('#username', 'demo.user-admin')
+  await page.fill('#password', DEMO_PASSWORD)
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await check('authenticator code')
+  await page.fill('#code', spawnSync(process.execPath, [CLI, 'demo', 'code', 'demo.user-admin'], { encoding: 'utf8' }).stdout.trim())
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await check('signed in')
+  await page.goto(`${server.url}/admin/users`)
+  await check('users')
+  await page.goto(`${server.url}/admin/users/new`)
+  await check('register a user')
+  await page.getByRole('button', { name: 'Register user' }).click()
+  await check('register a user with errors')
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'register-user-errors.png'), fullPage: true })
+  await page.goto(`${server.url}/admin/organisations`)
+  await check('organisations')
+  assert.equal(checked.length, 10)
+  // Control: the harness does see a violation when there is one.
+  await page.evaluate("document.querySelector('main').appendChild(Object.assign(document.createElement('img'), { src: '/assets/images/favicon.svg' }))")
+  assert.deepEqual((await axeViolations(page)).map((v) => v.id), ['image-alt'])
   await context.close()
 })

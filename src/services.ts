@@ -5,6 +5,7 @@ import type { DatabaseHandle } from './db/client.ts'
 import { SourceRepository } from './feeds/source.repository.ts'
 import { AuditRepository } from './governance/audit.repository.ts'
 import { ShieldRepository } from './governance/shield.repository.ts'
+import { ShieldingService } from './governance/shielding.service.ts'
 import { OrganisationRepository } from './people/organisation.repository.ts'
 import { AccreditationService } from './people/accreditation.service.ts'
 import { CredentialRepository } from './people/credential.repository.ts'
@@ -37,6 +38,7 @@ export function createServices(database: DatabaseHandle, options: ServiceOptions
     systemState: new SystemStateRepository(db),
     sessions: new SessionRepository(db),
     credentials: new CredentialRepository(db),
+    shields: new ShieldRepository(db),
   }
   const signIn = new SignInService({
     relyingParty: relyingPartyOf(options.publicUrl ?? 'http://localhost:3000'),
@@ -46,7 +48,7 @@ export function createServices(database: DatabaseHandle, options: ServiceOptions
   return {
     database,
     repositories,
-    shields: new ShieldRepository(),
+    shielding: new ShieldingService({ db, children: repositories.children, shields: repositories.shields, audit: repositories.audit, clock }),
     clock,
     signIn,
     accreditation: new AccreditationService({

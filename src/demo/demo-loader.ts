@@ -252,7 +252,7 @@ export class DemoLoader {
         childId: childIdByKey.get(child.key) as string, reason: SHIELD_REASONS[hash(child.household) % SHIELD_REASONS.length] ?? 'other_risk' as const,
         decidedByUserId: null, reviewDueOn: addMonths(new Date().toISOString().slice(0, 10), 6),
       }))
-      await this.#services.shields.insertDecisions(shields, trx)
+      await this.#services.repositories.shields.insertDecisions(shields, trx)
 
       const state = await systemState.get<DemoState>(STATE_KEY, trx) as DemoState
       await systemState.set(STATE_KEY, { ...state, nextHousehold, childrenLoaded: state.childrenLoaded + truths.length } satisfies DemoState, trx)

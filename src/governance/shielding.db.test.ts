@@ -10,14 +10,14 @@ import { createServices, type Services } from '../services.ts'
 import { FakeClock } from '../system/clock.ts'
 import { createTestDatabase, type TestDatabase } from '../testing/database.ts'
 import { buildAuthority, buildChild } from '../testing/factories.ts'
+import { buildStaff, TEST_CONTEXT } from '../testing/people.ts'
 
-const context = { clientIp: '192.0.2.3', requestId: 'req-shield' }
+const context = TEST_CONTEXT
 let handle: TestDatabase
 let services: Services
 let clock: FakeClock
 let north: Organisation
 let south: Organisation
-let counter = 0
 
 before(async () => {
   handle = await createTestDatabase()
@@ -28,11 +28,7 @@ before(async () => {
 })
 after(async () => handle.close())
 
-async function staff(authority: Organisation, role: Role): Promise<UserWithRoles> {
-  counter += 1
-  return services.repositories.users.insert({ username: `shield.staff.${counter}`, display_name: `Staff ${counter}`, organisation_id: authority.id, status: 'active' },
-    [{ role, authorityId: authority.id }])
-}
+const staff = async (authority: Organisation, role: Role): Promise<UserWithRoles> => (await buildStaff(services, authority, role, authority.id)).user
 
 const reload = async (child: Child) => services.repositories.children.findById(child.id) as Promise<Child>
 

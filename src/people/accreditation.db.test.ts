@@ -7,58 +7,41 @@ import { createServices, type Services } from '../services.ts'
 import { FakeClock } from '../system/clock.ts'
 import { createTestDatabase, type TestDatabase } from '../testing/database.ts'
 import { buildAuthority, buildOrganisation } from '../testing/factories.ts'
-import { hashPassword } from './passwords.ts'
-import { totpAt } from './totp.ts'
+import { buildStaff, signInAs, TEST_CONTEXT, type Staff } from '../testing/people.ts'
 import type { UserWithRoles } from './user.repository.ts'
 
-const PASSWORD = 'a long enough test passphrase'
-const context = { clientIp: '192.0.2.2', requestId: 'req-accreditation' }
 let handle: TestDatabase
 let services: Services
 let clock: FakeClock
 let north: Organisation
 let admin: UserWithRoles
-let passwordHash: string
-let counter = 0
+const context = TEST_CONTEXT
 
 before(async () => {
   handle = await createTestDatabase()
   clock = new FakeClock('2026-11-24T10:00:00Z')
   services = createServices(handle, { clock, encryptionKey: randomBytes(32) })
   north = await buildAuthority(handle.db)
-  passwordHash = await hashPassword(PASSWORD)
-  admin = await person(north, 'authority_user_admin', '2025-01-01')
+  admin = (await buildStaff(services, north, 'authority_user_admin', north.id)).user
 })
 after(async () => handle.close())
 
-async function person(organisation: Organisation, role: 'authority_user_admin' | 'practitioner', dbs: string | null, status: 'active' | 'suspended' = 'active'): Promise<UserWithRoles> {
-  counter += 1
-  const user = await services.repositories.users.insert({
-    username: `staff.${counter}`, display_name: `Staff ${counter}`, organisation_id: organisation.id, status, password_hash: passwordHash,
-    dbs_checked_on: dbs, training_completed_on: '2024-01-01', agreement_signed_on: '2024-01-01',
-  }, [{ role, authorityId: north.id }])
-  await services.signIn.enrolTotpSecret(user.id, Buffer.alloc(20, counter))
-  return user
-}
-
-async function signedIn(user: UserWithRoles): Promise<string> {
-  const first = await services.signIn.signInWithPassword(user.username, PASSWORD, context)
-  assert.ok(first.outcome === 'second_factor', first.outcome)
-  assert.equal(await services.signIn.verifyTotp(first.token, totpAt(Buffer.alloc(20, Number(user.username.split('.')[1])), clock.now()), context), 'signed_in')
-  return first.token
+/** A practitioner of `organisation` in the north authority. */
+async function practitioner(organisation: Organisation, dbs: string | null, status: 'active' | 'suspended' = 'active'): Promise<Staff> {
+  return buildStaff(services, organisation, 'practitioner', north.id, { dbs_checked_on: dbs, status })
 }
 
 test('suspending an organisation suspends its users and ends their sessions; accrediting it again reinstates exactly those', async () => {
   const school = await buildOrganisation(handle.db, north)
-  const teacher = await person(school, 'practitioner', '2025-06-01')
-  const alreadySuspended = await person(school, 'practitioner', '2025-06-01', 'suspended')
+  const teacher = await practitioner(school, '2025-06-01')
+  const alreadySuspended = (await practitioner(school, '2025-06-01', 'suspended')).user
   await services.repositories.users.update(alreadySuspended.id, { status_reason: 'conduct investigation' })
-  const token = await signedIn(teacher)
+  const token = await signInAs(services, clock, teacher)
   assert.deepEqual(await services.accreditation.setStatus(admin, school.id, 'suspended', context), { usersChanged: 1 })
   assert.equal((await services.signIn.resolve(token)).state, 'none')
-  assert.equal((await services.repositories.users.findById(teacher.id))?.status, 'suspended')
+  assert.equal((await services.repositories.users.findById(teacher.user.id))?.status, 'suspended')
   assert.deepEqual(await services.accreditation.setStatus(admin, school.id, 'accredited', context), { usersChanged: 1 })
-  assert.equal((await services.repositories.users.findById(teacher.id))?.status, 'active')
+  assert.equal((await services.repositories.users.findById(teacher.user.id))?.status, 'active')
   assert.equal((await services.repositories.users.findById(alreadySuspended.id))?.status, 'suspended', 'a suspension for the user\'s own conduct stays')
 })
 
@@ -72,12 +55,13 @@ test('another authority\'s organisations cannot be changed, nor the authority it
 
 test('a lapsed DBS check suspends the user on the day it lapses; those due within 30 days are listed; a second run changes nothing', async () => {
   const school = await buildOrganisation(handle.db, north)
-  const lapsed = await person(school, 'practitioner', '2023-11-24')
-  const unrecorded = await person(school, 'practitioner', null)
-  const dueSoon = await person(school, 'practitioner', '2023-12-20')
-  const leapDay = await person(school, 'practitioner', '2024-02-29')
-  const fine = await person(school, 'practitioner', '2024-06-01')
-  const token = await signedIn(dueSoon)
+  const lapsed = (await practitioner(school, '2023-11-24')).user
+  const unrecorded = (await practitioner(school, null)).user
+  const dueSoonStaff = await practitioner(school, '2023-12-20')
+  const dueSoon = dueSoonStaff.user
+  const leapDay = (await practitioner(school, '2024-02-29')).user
+  const fine = (await practitioner(school, '2024-06-01')).user
+  const token = await signInAs(services, clock, dueSoonStaff)
   const run = await services.accreditation.applyVettingRules('2026-11-24')
   const suspended = run.suspended.map((u) => u.id)
   assert.ok(suspended.includes(lapsed.id) && suspended.includes(unrecorded.id))

@@ -7,20 +7,18 @@ import type { Organisation } from '../db/schema.ts'
 import { createServices, type Services } from '../services.ts'
 import { FakeClock, HOUR, MINUTE } from '../system/clock.ts'
 import { createTestDatabase, type TestDatabase } from '../testing/database.ts'
+import { buildStaff, signInAs, STAFF_PASSWORD, TEST_CONTEXT, type Staff } from '../testing/people.ts'
 import { buildAuthority, buildOrganisation } from '../testing/factories.ts'
 import { hashPassword } from './passwords.ts'
 import { totpAt } from './totp.ts'
-import type { UserWithRoles } from './user.repository.ts'
 
-const PASSWORD = 'correct horse battery staple'
-const context = { clientIp: '192.0.2.10', requestId: 'req-sign-in-test' }
+const PASSWORD = STAFF_PASSWORD
+const context = TEST_CONTEXT
 let handle: TestDatabase
 let clock: FakeClock
 let services: Services
 let authority: Organisation
 let school: Organisation
-let passwordHash: string
-let counter = 0
 
 before(async () => {
   handle = await createTestDatabase()
@@ -28,31 +26,16 @@ before(async () => {
   services = createServices(handle, { clock, encryptionKey: randomBytes(32) })
   authority = await buildAuthority(handle.db)
   school = await buildOrganisation(handle.db, authority)
-  passwordHash = await hashPassword(PASSWORD)
 })
 after(async () => handle.close())
 beforeEach(() => clock.advance(HOUR))
 
-async function practitioner(overrides: Record<string, unknown> = {}): Promise<{ user: UserWithRoles; secret: Buffer }> {
-  counter += 1
-  const user = await services.repositories.users.insert({
-    username: `practitioner.${counter}`, display_name: `Practitioner ${counter}`, organisation_id: school.id, status: 'active',
-    password_hash: passwordHash, dbs_checked_on: '2025-01-10', training_completed_on: '2025-02-01', agreement_signed_on: '2025-02-01',
-    access_channel: 'web', ...overrides,
-  }, [{ role: 'practitioner', authorityId: authority.id }])
-  const secret = randomBytes(20)
-  await services.signIn.enrolTotpSecret(user.id, secret)
-  return { user, secret }
+async function practitioner(overrides: Record<string, unknown> = {}): Promise<Staff> {
+  return buildStaff(services, school, 'practitioner', authority.id, overrides)
 }
 
 /** Both factors; returns the session token. */
-async function signIn(username: string, secret: Buffer): Promise<string> {
-  const first = await services.signIn.signInWithPassword(username, PASSWORD, context)
-  assert.equal(first.outcome, 'second_factor')
-  assert.ok(first.outcome === 'second_factor')
-  assert.equal(await services.signIn.verifyTotp(first.token, totpAt(secret, clock.now()), context), 'signed_in')
-  return first.token
-}
+const signIn = (staff: Staff): Promise<string> => signInAs(services, clock, staff)
 
 describe('two factors, every time', () => {
   test('the password alone gives only a pending session; the code completes it', async () => {
@@ -96,10 +79,9 @@ describe('two factors, every time', () => {
   })
 
   test('a user with no second factor is sent to the authority for an invitation', async () => {
-    counter += 1
-    await services.repositories.users.insert({ username: `nofactor.${counter}`, display_name: 'No Factor', organisation_id: school.id, status: 'active',
-      password_hash: passwordHash, dbs_checked_on: '2025-01-10', training_completed_on: '2025-02-01', agreement_signed_on: '2025-02-01' }, [])
-    assert.deepEqual(await services.signIn.signInWithPassword(`nofactor.${counter}`, PASSWORD, context), { outcome: 'no_factor' })
+    await services.repositories.users.insert({ username: `nofactor.${process.pid}`, display_name: 'No Factor', organisation_id: school.id, status: 'active',
+      password_hash: await hashPassword(PASSWORD), dbs_checked_on: '2025-01-10', training_completed_on: '2025-02-01', agreement_signed_on: '2025-02-01' }, [])
+    assert.deepEqual(await services.signIn.signInWithPassword(`nofactor.${process.pid}`, PASSWORD, context), { outcome: 'no_factor' })
   })
 })
 
@@ -111,7 +93,7 @@ describe('guessing and account checks', () => {
     clock.advance(14 * MINUTE)
     assert.equal((await services.signIn.signInWithPassword(user.username, PASSWORD, context)).outcome, 'locked')
     clock.advance(2 * MINUTE)
-    await signIn(user.username, secret)
+    await signIn({ user, secret })
   })
 
   test('suspended, lapsed-vetting, untrained, unsigned, CMS-only and system accounts cannot sign in on the web', async () => {
@@ -131,12 +113,13 @@ describe('guessing and account checks', () => {
     }
     // A check from 2023-11-25 is still within three years on 2026-11-24.
     const { user, secret } = await practitioner({ dbs_checked_on: '2023-11-26' })
-    await signIn(user.username, secret)
+    await signIn({ user, secret })
   })
 
   test('suspending an account ends its sessions at their next request', async () => {
-    const { user, secret } = await practitioner()
-    const token = await signIn(user.username, secret)
+    const staff = await practitioner()
+    const { user } = staff
+    const token = await signIn(staff)
     await services.repositories.users.update(user.id, { status: 'suspended' })
     assert.deepEqual(await services.signIn.resolve(token), { state: 'ended', reason: 'account_not_active' })
     assert.deepEqual(await services.signIn.resolve(token), { state: 'none' })
@@ -145,8 +128,8 @@ describe('guessing and account checks', () => {
 
 describe('timeouts and signing out', () => {
   test('30 minutes without a request ends the session; activity keeps it alive', async () => {
-    const { user, secret } = await practitioner()
-    const token = await signIn(user.username, secret)
+    const staff = await practitioner()
+    const token = await signIn(staff)
     clock.advance(29 * MINUTE)
     assert.equal((await services.signIn.resolve(token)).state, 'signed_in')
     clock.advance(29 * MINUTE)
@@ -156,8 +139,8 @@ describe('timeouts and signing out', () => {
   })
 
   test('12 hours after signing in the session ends, however active', async () => {
-    const { user, secret } = await practitioner()
-    const token = await signIn(user.username, secret)
+    const staff = await practitioner()
+    const token = await signIn(staff)
     for (let minutes = 20; minutes < 12 * 60; minutes += 20) {
       clock.advance(20 * MINUTE)
       assert.equal((await services.signIn.resolve(token)).state, 'signed_in', `after ${minutes} minutes`)
@@ -167,12 +150,12 @@ describe('timeouts and signing out', () => {
   })
 
   test('signing out ends one session; signing out everywhere ends them all', async () => {
-    const { user, secret } = await practitioner()
-    const laptop = await signIn(user.username, secret)
+    const staff = await practitioner()
+    const laptop = await signIn(staff)
     clock.advance(30_000)
-    const desktop = await signIn(user.username, secret)
+    const desktop = await signIn(staff)
     clock.advance(30_000)
-    const tablet = await signIn(user.username, secret)
+    const tablet = await signIn(staff)
     await services.signIn.signOut(laptop, context)
     assert.equal((await services.signIn.resolve(laptop)).state, 'none')
     assert.equal((await services.signIn.resolve(desktop)).state, 'signed_in')
@@ -209,7 +192,7 @@ describe('security keys', () => {
 describe('invitations', () => {
   test('an invitation sets a password and enrols an authenticator, once; it also resets lost factors', async () => {
     const { user, secret: oldSecret } = await practitioner()
-    const oldSession = await signIn(user.username, oldSecret)
+    const oldSession = await signIn({ user, secret: oldSecret })
     const invitation = await services.signIn.invite(user.id, null, context)
     assert.equal((await services.signIn.resolve(oldSession)).state, 'none', 'an invitation ends existing sessions')
     assert.equal(await services.signIn.invitationIsValid(invitation), true)
@@ -242,8 +225,9 @@ describe('invitations', () => {
 })
 
 test('every step is audited, and no password, code or token reaches the audit trail', async () => {
-  const { user, secret } = await practitioner()
-  const token = await signIn(user.username, secret)
+  const staff = await practitioner()
+  const { user } = staff
+  const token = await signIn(staff)
   await services.signIn.signOut(token, context)
   const events = await services.repositories.audit.listForSubject('user', user.id)
   assert.deepEqual(events.map((e) => e.action).reverse(), ['auth.password', 'auth.second_factor', 'auth.sign_in', 'auth.sign_out'])

@@ -1,7 +1,6 @@
 // The authority team's user administration, on a real store: scoped to its own authority, every
 // action audited, suspension effective at once, and the pages working over HTTP.
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../app.ts'
@@ -13,13 +12,12 @@ import { FakeClock } from '../system/clock.ts'
 import type { Services } from '../services.ts'
 import { createTestDatabase, type TestDatabase } from '../testing/database.ts'
 import { buildAuthority, buildOrganisation } from '../testing/factories.ts'
-import { hashPassword } from './passwords.ts'
-import { totpAt } from './totp.ts'
+import { buildStaff, signInAs, STAFF_PASSWORD, TEST_CONTEXT, type Staff } from '../testing/people.ts'
 import type { NewUserForm } from './user-admin.service.ts'
 import type { UserWithRoles } from './user.repository.ts'
 
-const PASSWORD = 'a long enough test passphrase'
-const context = { clientIp: '192.0.2.1', requestId: 'req-admin' }
+const PASSWORD = STAFF_PASSWORD
+const context = TEST_CONTEXT
 let handle: TestDatabase
 let app: FastifyInstance
 let services: Services
@@ -30,10 +28,8 @@ let southSchool: Organisation
 let pendingSchool: Organisation
 let admin: UserWithRoles
 let southAdmin: UserWithRoles
-let passwordHash: string
 // Codes work once per 30-second step, so each sign-in moves the clock on a step.
 const clock = new FakeClock(new Date())
-const secrets = new Map<string, Buffer>()
 let counter = 0
 
 before(async () => {
@@ -45,7 +41,6 @@ before(async () => {
   northSchool = await buildOrganisation(handle.db, north, { name: 'North Primary' })
   southSchool = await buildOrganisation(handle.db, south, { name: 'South Primary' })
   pendingSchool = await buildOrganisation(handle.db, north, { name: 'Not Yet Accredited Academy', accreditation_status: 'pending' })
-  passwordHash = await hashPassword(PASSWORD)
   admin = await person(north, 'authority_user_admin', north)
   southAdmin = await person(south, 'authority_user_admin', south)
 })
@@ -54,25 +49,14 @@ after(async () => {
   await handle.close()
 })
 
+const staffByUser = new Map<string, Staff>()
 async function person(organisation: Organisation, role: 'authority_user_admin' | 'practitioner', authority: Organisation): Promise<UserWithRoles> {
-  counter += 1
-  const user = await services.repositories.users.insert({
-    username: `person.${counter}`, display_name: `Person ${counter}`, organisation_id: organisation.id, status: 'active', password_hash: passwordHash,
-    dbs_checked_on: '2025-05-01', training_completed_on: '2025-05-02', agreement_signed_on: '2025-05-02',
-  }, [{ role, authorityId: authority.id }])
-  const secret = randomBytes(20)
-  secrets.set(user.id, secret)
-  await services.signIn.enrolTotpSecret(user.id, secret)
-  return user
+  const staff = await buildStaff(services, organisation, role, authority.id)
+  staffByUser.set(staff.user.id, staff)
+  return staff.user
 }
 
-async function sessionCookie(user: UserWithRoles): Promise<string> {
-  clock.advance(30_000)
-  const first = await services.signIn.signInWithPassword(user.username, PASSWORD, context)
-  assert.ok(first.outcome === 'second_factor', first.outcome)
-  assert.equal(await services.signIn.verifyTotp(first.token, totpAt(secrets.get(user.id) as Buffer, clock.now()), context), 'signed_in')
-  return `cp-session=${first.token}`
-}
+const sessionCookie = async (user: UserWithRoles): Promise<string> => `cp-session=${await signInAs(services, clock, staffByUser.get(user.id) as Staff)}`
 
 const form = (overrides: Partial<NewUserForm> = {}): NewUserForm => {
   counter += 1

@@ -1,0 +1,131 @@
+// Writes signed checkpoints of the audit chain's head to the checkpoint files, on demand
+// (`contactpoint audit checkpoint`) or on a schedule (scheduleCheckpoints, for a long-running process).
+// Before signing, it checks that the trail still agrees with the last checkpoint: it never signs a
+// head that descends from a tampered trail.
+import type { Kysely } from 'kysely'
+import type { Config } from '../config/config.ts'
+import type { Database } from '../db/schema.ts'
+import { AppError } from '../errors.ts'
+import { AuditRepository, type AuditHead } from './audit.repository.ts'
+import { loadSigningKey, type CheckpointSigner, type SignedCheckpoint } from './checkpoint-signing.ts'
+import { CheckpointStore } from './checkpoint-store.ts'
+
+export interface CheckpointHeadReader {
+  head(): Promise<AuditHead | null>
+  findBySeq(seq: string): Promise<{ seq: string; hash: string } | null>
+}
+
+export interface CheckpointWriteResult {
+  /** written: a new checkpoint; unchanged: the head is the last checkpoint's; empty: no events yet. */
+  readonly status: 'written' | 'unchanged' | 'empty'
+  /** The checkpoint written, or the latest one when unchanged. */
+  readonly checkpoint: SignedCheckpoint | null
+  /** The file written to (or holding the latest checkpoint). */
+  readonly file: string | null
+}
+
+export class CheckpointWriter {
+  readonly #reader: CheckpointHeadReader
+  readonly #store: CheckpointStore
+  readonly #signer: CheckpointSigner
+  readonly #clock: () => Date
+  #queue: Promise<unknown> = Promise.resolve()
+
+  constructor(reader: CheckpointHeadReader, store: CheckpointStore, signer: CheckpointSigner, clock: () => Date = () => new Date()) {
+    this.#reader = reader
+    this.#store = store
+    this.#signer = signer
+    this.#clock = clock
+  }
+
+  get keyId(): string {
+    return this.#signer.keyId
+  }
+
+  /** Signs and appends a checkpoint of the current head; one at a time within this process. */
+  write(options: { force?: boolean } = {}): Promise<CheckpointWriteResult> {
+    const next = this.#queue.then(() => this.#write(options.force ?? false))
+    this.#queue = next.catch(() => undefined)
+    return next
+  }
+
+  async #write(force: boolean): Promise<CheckpointWriteResult> {
+    const latest = await this.#store.latest(this.#signer)
+    const head = await this.#reader.head()
+    if (latest) {
+      const last = latest.checkpoint
+      const where = `${latest.file} line ${latest.line}`
+      const event = await this.#reader.findBySeq(last.seq)
+      if (head === null || BigInt(head.seq) < BigInt(last.seq)) {
+        throw new AppError('conflict', `The audit trail ends before the last checkpoint (seq ${last.seq}, ${where}): events have been deleted. ` +
+          'No checkpoint was written. Run "contactpoint audit verify" and follow docs/governance.md.')
+      }
+      if (event === null || event.hash !== last.hash) {
+        throw new AppError('conflict', `The audit trail no longer matches the last checkpoint (seq ${last.seq}, ${where}). ` +
+          'No checkpoint was written. Run "contactpoint audit verify" and follow docs/governance.md.')
+      }
+      if (!force && head.seq === last.seq) return { status: 'unchanged', checkpoint: last, file: latest.file }
+    }
+    if (head === null) return { status: 'empty', checkpoint: null, file: null }
+    const checkpoint = this.#signer.sign({
+      seq: head.seq, hash: head.hash, count: head.count, at: this.#clock().toISOString(), headAt: head.occurredAt.toISOString(),
+    })
+    const file = await this.#store.append(checkpoint)
+    return { status: 'written', checkpoint, file }
+  }
+}
+
+export interface CheckpointSchedule {
+  /** Stops the schedule and waits for a checkpoint in progress. */
+  stop(): Promise<void>
+}
+
+/**
+ * Writes a checkpoint every `everyMs` (the first straight away) until stopped. A failure is passed to
+ * onError and the schedule carries on: a trail that stops agreeing with its checkpoints keeps failing
+ * loudly at every interval. `unref` lets a host process (the web service) exit without stopping it.
+ */
+export function scheduleCheckpoints(writer: Pick<CheckpointWriter, 'write'>, options: {
+  everyMs: number
+  onResult?: (result: CheckpointWriteResult) => void
+  onError: (error: unknown) => void
+  unref?: boolean
+}): CheckpointSchedule {
+  let stopped = false
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let running: Promise<void> = Promise.resolve()
+  const tick = (): void => {
+    running = writer.write().then(
+      (result) => options.onResult?.(result),
+      (error: unknown) => options.onError(error),
+    ).finally(() => {
+      if (stopped) return
+      timer = setTimeout(tick, options.everyMs)
+      if (options.unref) timer.unref()
+    })
+  }
+  tick()
+  return {
+    async stop() {
+      stopped = true
+      if (timer) clearTimeout(timer)
+      await running
+    },
+  }
+}
+
+/** The signing key file from the configuration; production has none until AUDIT_SIGNING_KEY_FILE is set. */
+export function signingKeyFile(config: Config['audit']): string {
+  if (config.signingKeyFile === null) {
+    throw new AppError('validation_failed', 'AUDIT_SIGNING_KEY_FILE must be set in production: the path of the Ed25519 private key (PEM, chmod 600) ' +
+      'that signs audit checkpoints. Generate one with: openssl genpkey -algorithm ed25519 -out audit-signing-key.pem')
+  }
+  return config.signingKeyFile
+}
+
+/** A checkpoint writer over the configured store, folder and key (creating the key outside production). */
+export async function openCheckpointWriter(db: Kysely<Database>, config: Config['audit']): Promise<{ writer: CheckpointWriter; keyFile: string; keyCreated: boolean }> {
+  const keyFile = signingKeyFile(config)
+  const { signer, created } = await loadSigningKey(keyFile, { create: config.createSigningKey })
+  return { writer: new CheckpointWriter(new AuditRepository(db), new CheckpointStore(config.checkpointDir), signer), keyFile, keyCreated: created }
+}

@@ -115,7 +115,7 @@ async function twinGroups(dir: string, entities: ReadonlyMap<string, number>): P
 }
 
 async function runSynthetic(name: string, dir: string): Promise<RunResult> {
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.csv') && f !== 'truth.csv').sort().map((f) => join(dir, f))
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.csv') && f !== 'truth.csv' && f !== 'clusters.csv').sort().map((f) => join(dir, f))
   const clock = stageClock()
   const report = await runLink({ inputs: files, out: join(dir, 'clusters.csv'), truth: join(dir, 'truth.csv') }, clock.onProgress)
   finishClock(clock, 'clustering')
@@ -168,7 +168,7 @@ const n = (x: number): string => Math.round(x).toLocaleString('en-GB')
 function summaryLine(r: RunResult): string {
   return `${r.name}: ${n(r.records)} records, blocking recall ${f4(r.blockingRecall)}, pairwise P/R/F1 ${f4(r.pairwise.precision)}/${f4(r.pairwise.recall)}/${f4(r.pairwise.f1)}, ` +
     `cluster P/R/F1 ${f4(r.cluster.precision)}/${f4(r.cluster.recall)}/${f4(r.cluster.f1)}, ${n(r.candidatePairs)} pairs scored at ${n(r.pairsPerSecondPerCore)}/s/core, ` +
-    `${r.wallSeconds.toFixed(1)} s, peak ${n(r.peakRssMb)} MB${r.twins ? `, twin false merges ${r.twins.falseMerges} of ${n(r.twins.groups)} groups` : ''}`
+    `${r.wallSeconds.toFixed(1)} s, peak ${n(r.peakRssMb)} MB${r.twins ? `, twin false merges ${r.twins.falseMerges} of ${n(r.twins.groups)} groups` : ''}\n   stages: ${Object.entries(r.stages).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}; ${r.workers} workers`
 }
 
 function table(results: readonly RunResult[]): string {

@@ -206,6 +206,7 @@ export function partFunction(part: KeyPart, p: Prepared): PartFn {
     case 'postcode': return one(c.pcFull)
     case 'postcode-sector': return one(c.pcSector)
     case 'postcode-district': return one(c.pcDistrict)
+    case 'postcode-area': return one(c.pcArea)
     case 'nhs-number': return one(c.nhs)
     case 'upn': return one(c.upn)
     default: {

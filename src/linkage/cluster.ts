@@ -8,7 +8,7 @@
 //   - the group being attached has no close runner-up: if it fits another group almost as well,
 //     and that group cannot join this one (twins), a person decides.
 
-import { CANNOT_LINK, FLAG_ID_MATCH, pairOutcome } from './comparisons.ts'
+import { CANNOT_LINK, FLAG_ID_MATCH, GUARD_SIBLINGS, GUARD_TWINS, pairOutcome } from './comparisons.ts'
 import type { Scorer } from './model.ts'
 import type { ScoredPairs } from './score.ts'
 import type { ModelSettings } from './settings.ts'
@@ -41,9 +41,12 @@ export interface Clusters {
 interface Assessment {
   readonly mean: number
   readonly forbidden: boolean
+  /** forbidden only by the names (possible twins or siblings), not by identifiers or sources */
+  readonly byNames: boolean
 }
 
 const CLAMP = 30
+const NAME_GUARDS = GUARD_TWINS | GUARD_SIBLINGS
 
 /**
  * Cluster records from their scored candidate pairs. `scorer` rescores pairs between groups.
@@ -69,9 +72,11 @@ export function clusterRecords(n: number, pairs: ScoredPairs, scorer: Scorer, se
   order.length = 0
   for (const k of orderIdx) order.push(k)
 
-  // adjacency of link edges (for runner-up checks)
+  // adjacency of every pair at or above the link weight, guarded or not (for runner-up checks)
+  const strong: number[] = []
+  for (let k = 0; k < pairs.a.length; k++) if ((pairs.weight[k] as number) >= linkW) strong.push(k)
   const degree = new Int32Array(n + 1)
-  for (const k of order) {
+  for (const k of strong) {
     const a = (pairs.a[k] as number) + 1
     const b = (pairs.b[k] as number) + 1
     degree[a] = (degree[a] as number) + 1
@@ -80,7 +85,7 @@ export function clusterRecords(n: number, pairs: ScoredPairs, scorer: Scorer, se
   for (let i = 0; i < n; i++) degree[i + 1] = (degree[i + 1] as number) + (degree[i] as number)
   const adjOther = new Int32Array(degree[n] as number)
   const fill = degree.slice(0, n)
-  for (const k of order) {
+  for (const k of strong) {
     const a = pairs.a[k] as number
     const b = pairs.b[k] as number
     adjOther[fill[a] as number] = b
@@ -123,13 +128,29 @@ export function clusterRecords(n: number, pairs: ScoredPairs, scorer: Scorer, se
     return named >= 2 ? name : -1
   }
 
+  const middleCol = scorer.comparer.prepared.columns.middle
+  /** A record of group `ra` without middle names whose given name is a given or middle name in group `rb`. */
+  const namedLike = (ra: number, rb: number): boolean => {
+    const names = new Set<number>()
+    for (const y of membersOf(rb)) {
+      const g = givenCol[y] as number
+      if (g >= 0) names.add(g)
+      for (let k = middleCol.offsets[y] as number; k < (middleCol.offsets[y + 1] as number); k++) names.add(middleCol.values[k] as number)
+    }
+    for (const x of membersOf(ra)) {
+      const g = givenCol[x] as number
+      if (g >= 0 && middleCol.offsets[x] === middleCol.offsets[x + 1] && names.has(g)) return true
+    }
+    return false
+  }
+
   const assess = (ra: number, rb: number): Assessment => {
     const A = membersOf(ra)
     const B = membersOf(rb)
     if (guardNames && A.length >= 2 && B.length >= 2) {
       const na = consistentName(A)
       const nb = consistentName(B)
-      if (na >= 0 && nb >= 0 && na !== nb) return { mean: -Infinity, forbidden: true }
+      if (na >= 0 && nb >= 0 && na !== nb) return { mean: -Infinity, forbidden: true, byNames: true }
     }
     const total = A.length * B.length
     const stride = total > maxCrossPairs ? Math.ceil(total / maxCrossPairs) : 1
@@ -140,12 +161,12 @@ export function clusterRecords(n: number, pairs: ScoredPairs, scorer: Scorer, se
       for (const y of B) {
         if (k++ % stride !== 0) continue
         const w = scorer.score(Math.min(x, y), Math.max(x, y))
-        if ((scorer.flags & CANNOT_LINK) !== 0) return { mean: -Infinity, forbidden: true }
+        if ((scorer.flags & CANNOT_LINK) !== 0) return { mean: -Infinity, forbidden: true, byNames: (scorer.flags & CANNOT_LINK & ~NAME_GUARDS) === 0 }
         sum += w > CLAMP ? CLAMP : w < -CLAMP ? -CLAMP : w
         count++
       }
     }
-    return { mean: sum / Math.max(1, count), forbidden: false }
+    return { mean: sum / Math.max(1, count), forbidden: false, byNames: false }
   }
 
   // pairs of groups already refused, with the size they had then (a group that has grown is asked again)
@@ -186,7 +207,13 @@ export function clusterRecords(n: number, pairs: ScoredPairs, scorer: Scorer, se
         if (seen.has(rc)) continue
         seen.add(rc)
         const alt = assess(small, rc)
-        if (alt.forbidden || alt.mean < mergeWeight) continue
+        if (alt.forbidden) {
+          // the group's given name is also a name of the other child (Charlie; Arthur Charlie, a
+          // twin): which child it is, a person decides
+          if (alt.byNames && namedLike(small, rc)) conflict = true
+          continue
+        }
+        if (alt.mean < mergeWeight) continue
         const between = assess(large, rc)
         // fits two children who cannot be one (twins, two NHS numbers): always a person's decision;
         // fits two groups that do not agree with each other almost equally: also

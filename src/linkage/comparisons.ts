@@ -6,6 +6,7 @@ import { NO_DAYS } from './prepare.ts'
 import type { Columns, Csr, Prepared } from './prepare.ts'
 import type { ComparisonKind, ComparisonSpec } from './settings.ts'
 import { jaroWinkler, oneEditApart } from './strings.ts'
+import { VARIANT_FULL_AND_SHORT, variantRelation } from './name-variants.ts'
 
 export interface LevelDef {
   readonly key: string
@@ -603,26 +604,32 @@ function middleNamesConflict(c: Columns, i: number, j: number): boolean {
 }
 
 /**
- * Could two different given names belong to one child? Yes for a nickname or spelling variant, a
- * given/family or given/middle swap, an initial, or a misspelling — a name one keystroke from a
- * name far more common. Not when both are names in common use one keystroke apart (Lily and Lila,
- * Isabella and Isabelle), when one record's given name is only the other's middle name (Freddie;
- * Ryan Freddie), when the middle names disagree (Muhammad Ibrahim and Muhammad Yusuf), nor for
- * two records of one source.
+ * Could two different given names belong to one child, even if the records could be twins'? Yes
+ * for a full name and its familiar form (Alexander, Alex), a given/family or given/middle swap, an
+ * initial, or a misspelling — a name one keystroke from a name far more common. Not for two
+ * spellings of a name (Isabella, Isabelle; Mohammed, Muhammad), two names in common use a keystroke
+ * apart (Lily, Lila), a given name that is only the other's middle name (Freddie; Ryan Freddie),
+ * middle names that disagree (Muhammad Ibrahim, Muhammad Yusuf), nor two records of one source.
+ * Such pairs go to a person unless an identifier agrees.
  */
 export function givenNamesCompatible(c: Columns, S: readonly string[], ctx: GuardContext, i: number, j: number, level: number): boolean {
   if (middleNamesConflict(c, i, j)) return false
+  const a = c.given[i] as number
+  const b = c.given[j] as number
+  // one record's given name is the other's middle name, yet their given names differ: the
+  // other's sibling may carry it as a middle name (Sofia; Sophia Sofia) — unless fully swapped
+  if (a !== b && (csrHas(c.middle, j, a) || csrHas(c.middle, i, b)) && !namesSwapped(c, i, j)) return false
   if (level === 1 || level === 4 || level === 8) return true
   if (level === 5) return namesSwapped(c, i, j)
   // a source that holds a child twice spells the name the same way; twins are often in the same source
   if (c.source[i] === c.source[j]) return false
-  const a = c.given[i] as number
-  const b = c.given[j] as number
-  const oneEdit = oneEditApart(S[a] as string, S[b] as string)
-  // a variant two letters or more away (Mohammed, Muhammad; Alex, Alexander) is one name;
-  // one letter away (Isabella, Isabelle) it is judged like a misspelling
-  if (level === 2 && !oneEdit) return true
-  if (!oneEdit) return false
+  const sa = S[a] as string
+  const sb = S[b] as string
+  // a full name and a familiar form of it (Alexander, Alex) are one child's; two spellings of a
+  // name (Mohammed, Muhammad) or two familiar forms of one name can be twins' names
+  if (level === 2) return variantRelation(sa, sb) === VARIANT_FULL_AND_SHORT
+  if (!oneEditApart(sa, sb)) return false
+  // a misspelling: one keystroke from a name far more common
   const fa = Math.max(ctx.givenFrequency[a] ?? 0, ctx.rareFrequency)
   const fb = Math.max(ctx.givenFrequency[b] ?? 0, ctx.rareFrequency)
   const rare = Math.min(fa, fb)

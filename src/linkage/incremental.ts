@@ -150,6 +150,7 @@ function partValues(part: KeyPart, s: StandardRecord, record: LinkRecord): strin
     case 'postcode': return s.postcode ? [s.postcode.full] : []
     case 'postcode-sector': return s.postcode?.sector ? [s.postcode.sector] : []
     case 'postcode-district': return s.postcode?.district ? [s.postcode.district] : []
+    case 'postcode-area': return s.postcode?.area ? [s.postcode.area] : []
     case 'nhs-number': return s.nhs ? [s.nhs] : []
     case 'upn': return s.upn ? [s.upn] : []
     default: {

@@ -41,7 +41,7 @@ export const KEY_PARTS = [
   'given', 'given-initial', 'given-prefix3', 'given-metaphone', 'given-variant',
   'family', 'family-initial', 'family-prefix4', 'family-metaphone', 'family-any', 'family-any-metaphone',
   'names-unordered', 'gender',
-  'postcode', 'postcode-sector', 'postcode-district', 'address',
+  'postcode', 'postcode-sector', 'postcode-district', 'postcode-area', 'address',
   'nhs-number', 'upn',
 ] as const
 export type KeyPart = (typeof KEY_PARTS)[number] | `extra:${string}` | `extra-token:${string}`
@@ -113,18 +113,22 @@ export const DEFAULT_SETTINGS: ModelSettings = {
     { kind: 'nhs-number' },
     { kind: 'upn' },
   ],
-  // identifiers; then date of birth with a phonetic family name (current, former or part of a
+  // Identifiers; date of birth with a phonetic family name (current, former or part of a
   // double-barrelled name); given and family names in either order with the year of birth (a
   // wrong date); the home postcode with a phonetic given name (a changed family name and date);
-  // a transposed date with a phonetic given name; and a postcode, year of birth and gender.
+  // the postcode with the date of birth (day and month either way round: a newborn still called
+  // "Baby"); a transposed date with a phonetic given name; and a transposed date with a nickname
+  // and family initial. Rules without an identifier or a date and family name stay within a
+  // postcode area, so blocks do not grow with the size of the country.
   blocking: [
     { keys: ['nhs-number'] },
     { keys: ['upn'] },
     { keys: ['dob', 'family-any-metaphone'] },
-    { keys: ['names-unordered', 'birth-year'] },
+    { keys: ['names-unordered', 'birth-year', 'postcode-area'] },
     { keys: ['postcode', 'given-metaphone'] },
-    { keys: ['dob-unordered', 'given-metaphone'] },
-    { keys: ['postcode', 'birth-year', 'gender'] },
+    { keys: ['postcode', 'dob-unordered'] },
+    { keys: ['dob-unordered', 'given-metaphone', 'postcode-area'] },
+    { keys: ['dob-unordered', 'given-variant', 'family-initial'] },
   ],
   maxBlockSize: 400,
   duplicateFreeSources: [],

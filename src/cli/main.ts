@@ -6,6 +6,7 @@ import { registerDemoCommand } from './demo.command.ts'
 import { registerGenerateCommand } from '../synthetic/generate.command.ts'
 import { registerUsersCommand } from '../people/users.command.ts'
 import { registerLinkCommand } from '../linkage/link.command.ts'
+import { registerAuditCommand } from '../governance/audit.command.ts'
 
 const program = new Command()
   .name('contactpoint')
@@ -19,6 +20,7 @@ registerDemoCommand(program)
 registerGenerateCommand(program)
 registerUsersCommand(program)
 registerLinkCommand(program)
+registerAuditCommand(program)
 
 await program.parseAsync(process.argv)
 

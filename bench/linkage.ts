@@ -118,7 +118,7 @@ async function runSynthetic(name: string, dir: string): Promise<RunResult> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.csv') && f !== 'truth.csv' && f !== 'clusters.csv').sort().map((f) => join(dir, f))
   const clock = stageClock()
   const report = await runLink({ inputs: files, out: join(dir, 'clusters.csv'), truth: join(dir, 'truth.csv') }, clock.onProgress)
-  finishClock(clock, 'clustering')
+  finishClock(clock, 'evaluating')
   const e = report.evaluation
   const truth = report.truth
   if (!e || !truth) throw new Error('no evaluation')
@@ -180,7 +180,7 @@ function table(results: readonly RunResult[]): string {
 }
 
 function stagesTable(results: readonly RunResult[]): string {
-  const names = ['reading', 'preparing', 'blocking', 'training', 'scoring', 'clustering']
+  const names = ['reading', 'preparing', 'blocking', 'training', 'scoring', 'clustering', 'writing']
   const head = `| Data set | Workers | ${names.join(' | ')} |\n| --- | ---: | ${names.map(() => '---:').join(' | ')} |`
   return [head, ...results.map((r) => `| ${r.name} | ${r.workers} | ${names.map((s) => (r.stages[s] === undefined ? '–' : `${(r.stages[s] as number).toFixed(1)} s`)).join(' | ')} |`)].join('\n')
 }

@@ -67,8 +67,7 @@ export function clusterRecords(n: number, pairs: ScoredPairs, scorer: Scorer, se
     if (outcome === 'link') order.push(k)
     else if (outcome === 'review') review.push({ a: pairs.a[k] as number, b: pairs.b[k] as number, weight: w, reason: (f & CANNOT_LINK) !== 0 ? 'guarded' : 'between-thresholds' })
   }
-  const orderIdx = Uint32Array.from(order)
-  orderIdx.sort((x, y) => (pairs.weight[y] as number) - (pairs.weight[x] as number) || (pairs.a[x] as number) - (pairs.a[y] as number) || (pairs.b[x] as number) - (pairs.b[y] as number))
+  const orderIdx = sortByWeight(Uint32Array.from(order), pairs.weight)
   order.length = 0
   for (const k of orderIdx) order.push(k)
 
@@ -171,6 +170,7 @@ export function clusterRecords(n: number, pairs: ScoredPairs, scorer: Scorer, se
 
   // pairs of groups already refused, with the size they had then (a group that has grown is asked again)
   const refused = new Map<number, number>()
+  const seen: number[] = []
   let merges = 0
   let refusedGuard = 0
   let refusedDisagree = 0
@@ -199,13 +199,14 @@ export function clusterRecords(n: number, pairs: ScoredPairs, scorer: Scorer, se
     const small = A.length < B.length || (A.length === B.length && ra > rb) ? ra : rb
     const large = small === ra ? rb : ra
     let conflict = false
-    const seen = new Set<number>([ra, rb])
-    if (((pairs.flags[k] as number) & FLAG_ID_MATCH) !== 0) seen.clear()
-    for (const x of seen.size === 0 ? [] : membersOf(small)) {
+    seen.length = 0
+    seen.push(ra, rb)
+    const idMatch = ((pairs.flags[k] as number) & FLAG_ID_MATCH) !== 0
+    for (const x of idMatch ? [] : membersOf(small)) {
       for (let e = degree[x] as number; e < (degree[x + 1] as number) && !conflict; e++) {
         const rc = find(adjOther[e] as number)
-        if (seen.has(rc)) continue
-        seen.add(rc)
+        if (seen.includes(rc)) continue
+        seen.push(rc)
         const alt = assess(small, rc)
         if (alt.forbidden) {
           // the group's given name is also a name of the other child (Charlie; Arthur Charlie, a
@@ -259,6 +260,52 @@ export function clusterRecords(n: number, pairs: ScoredPairs, scorer: Scorer, se
     review: dedupeReview(finalReview),
     stats: { linkPairs: order.length, merges, refusedGuard, refusedDisagree, refusedRunnerUp, largestCluster: largest },
   }
+}
+
+/**
+ * Pair indices ordered by weight, strongest first; equal weights keep their order (the order the
+ * pairs were generated in, which does not depend on the number of threads). A radix sort on the
+ * float32 bit patterns: linear, where a comparison sort of millions of links is not.
+ */
+export function sortByWeight(indices: Uint32Array, weight: Float32Array): Uint32Array {
+  const n = indices.length
+  const bits = new Uint32Array(weight.buffer, weight.byteOffset, weight.length)
+  // descending order of the float = ascending order of this key
+  const key = new Uint32Array(n)
+  for (let i = 0; i < n; i++) {
+    const b = bits[indices[i] as number] as number
+    const asc = (b & 0x80000000) !== 0 ? ~b >>> 0 : (b | 0x80000000) >>> 0
+    key[i] = ~asc >>> 0
+  }
+  let src = indices.slice()
+  let srcKey = key
+  let dst = new Uint32Array(n)
+  let dstKey = new Uint32Array(n)
+  const count = new Uint32Array(256)
+  for (let shift = 0; shift < 32; shift += 8) {
+    count.fill(0)
+    for (let i = 0; i < n; i++) count[((srcKey[i] as number) >>> shift) & 255] = (count[((srcKey[i] as number) >>> shift) & 255] as number) + 1
+    let sum = 0
+    for (let b = 0; b < 256; b++) {
+      const c = count[b] as number
+      count[b] = sum
+      sum += c
+    }
+    for (let i = 0; i < n; i++) {
+      const d = ((srcKey[i] as number) >>> shift) & 255
+      const at = count[d] as number
+      dst[at] = src[i] as number
+      dstKey[at] = srcKey[i] as number
+      count[d] = at + 1
+    }
+    const t = src
+    src = dst
+    dst = t
+    const tk = srcKey
+    srcKey = dstKey
+    dstKey = tk
+  }
+  return src
 }
 
 function dedupeReview(list: readonly ReviewPair[]): ReviewPair[] {

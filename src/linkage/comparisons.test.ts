@@ -215,6 +215,7 @@ describe('guards', () => {
     ['twins Freddie and Ryan Freddie', { source: 'a', recordId: '1', givenName: 'Freddie', ...base }, { source: 'b', recordId: '2', givenName: 'Ryan', middleNames: 'Freddie', ...base }, GUARD_TWINS, 0],
     ['twins Muhammad Ibrahim and Muhammad Yusuf', { source: 'a', recordId: '1', givenName: 'Muhammad', middleNames: 'Ibrahim', ...base }, { source: 'b', recordId: '2', givenName: 'Muhammad', middleNames: 'Yusuf', ...base }, GUARD_TWINS, GUARD_GIVEN_CERTAIN],
     ['a misspelling of a common name is not a twin', { source: 'a', recordId: '1', givenName: 'Olivia', ...base }, { source: 'b', recordId: '2', givenName: 'Olvia', ...base }, 0, GUARD_TWINS],
+    ['a boy and a girl with related names (Evie, Eva) are twins', { source: 'a', recordId: '1', givenName: 'Evie', ...base, gender: 'F' }, { source: 'b', recordId: '2', givenName: 'Eva', ...base, gender: 'M' }, GUARD_TWINS, 0],
     ['a nickname is not a twin', { source: 'a', recordId: '1', givenName: 'Ollie', ...base }, { source: 'b', recordId: '2', givenName: 'Oliver', ...base }, 0, GUARD_TWINS],
     ['given and middle names swapped are not twins', { source: 'a', recordId: '1', givenName: 'Ryan', middleNames: 'James', ...base }, { source: 'b', recordId: '2', givenName: 'James', middleNames: 'Ryan', ...base }, 0, GUARD_TWINS],
     ['siblings: same family, different names and dates of birth', { source: 'a', recordId: '1', givenName: 'Oliver', ...base }, { source: 'b', recordId: '2', givenName: 'George', ...base, dateOfBirth: '2011-07-01' }, GUARD_SIBLINGS, GUARD_TWINS],

@@ -610,7 +610,7 @@ function middleNamesConflict(c: Columns, i: number, j: number): boolean {
  * spellings of a name (Isabella, Isabelle; Mohammed, Muhammad), two names in common use a keystroke
  * apart (Lily, Lila), a given name that is only the other's middle name (Freddie; Ryan Freddie),
  * middle names that disagree (Muhammad Ibrahim, Muhammad Yusuf), nor two records of one source.
- * Such pairs go to a person unless an identifier agrees.
+ * Nor when one record says boy and the other girl. Such pairs go to a person unless an identifier agrees.
  */
 export function givenNamesCompatible(c: Columns, S: readonly string[], ctx: GuardContext, i: number, j: number, level: number): boolean {
   if (middleNamesConflict(c, i, j)) return false
@@ -620,6 +620,10 @@ export function givenNamesCompatible(c: Columns, S: readonly string[], ctx: Guar
   // other's sibling may carry it as a middle name (Sofia; Sophia Sofia) — unless fully swapped
   if (a !== b && (csrHas(c.middle, j, a) || csrHas(c.middle, i, b)) && !namesSwapped(c, i, j)) return false
   if (level === 1 || level === 4 || level === 8) return true
+  // a boy and a girl: two children unless the names are the same
+  const gi = c.gender[i] as number
+  const gj = c.gender[j] as number
+  if (gi !== 0 && gj !== 0 && gi !== gj) return false
   if (level === 5) return namesSwapped(c, i, j)
   // a source that holds a child twice spells the name the same way; twins are often in the same source
   if (c.source[i] === c.source[j]) return false

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
 import fc from 'fast-check'
 import { blockingRecall, buildBlocking, forEachPair, isCandidatePair, planTasks } from './blocking.ts'
+import { sortByWeight } from './cluster.ts'
 import { linkRecords } from './engine.ts'
 import type { LinkResult } from './engine.ts'
 import { evaluateLinkage, twinFalseMerges } from './evaluate.ts'
@@ -158,6 +159,18 @@ describe('clustering does not over-merge', () => {
     const r = await linkRecords([...population.records, ...chain], { model: result.model, workers: 0 })
     const n = population.records.length
     assert.notEqual(r.clusters.clusterOf[n], r.clusters.clusterOf[n + 2])
+  })
+})
+
+describe('ordering links', () => {
+  it('sorts by weight, strongest first, keeping the order of equal weights (property)', () => {
+    fc.assert(fc.property(fc.array(fc.float({ min: -60, max: 60, noNaN: true, noDefaultInfinity: true }), { maxLength: 300 }), (ws) => {
+      const weight = Float32Array.from(ws)
+      const idx = Uint32Array.from(ws.keys())
+      const sorted = [...sortByWeight(idx, weight)]
+      const expected = [...idx].sort((x, y) => (weight[y] as number) - (weight[x] as number) || x - y)
+      return sorted.every((v, i) => v === expected[i] || Object.is(weight[v], weight[expected[i] as number]))
+    }), { numRuns: 200 })
   })
 })
 

@@ -20,10 +20,89 @@ function fail(file: string, line: number, message: string): AppError {
   return new AppError('validation_failed', `${file}, line ${line}: ${message}`, { fields: [{ field: file, message: `line ${line}: ${message}` }] })
 }
 
+/**
+ * (source, record_id) → record number, as an open-addressing hash table over typed arrays: a
+ * JavaScript Map of millions of strings costs far more memory and time.
+ */
+export class RecordIndex {
+  private readonly preparer: Preparer
+  private readonly sourceIds = new Map<string, number>()
+  private slots = new Int32Array(1 << 16).fill(-1)
+  private hashes = new Uint32Array(1 << 16)
+  private size = 0
+  /** source number of each record, by record number */
+  private sourceOf: number[] = []
+
+  constructor(preparer: Preparer) {
+    this.preparer = preparer
+  }
+
+  private static hash(source: number, id: string): number {
+    let h = (0x811c9dc5 ^ source) >>> 0
+    for (let k = 0; k < id.length; k++) h = Math.imul(h ^ id.charCodeAt(k), 0x01000193)
+    return (h ^ (h >>> 15)) >>> 0
+  }
+
+  private sourceNumber(source: string, create: boolean): number {
+    let s = this.sourceIds.get(source)
+    if (s === undefined && create) {
+      s = this.sourceIds.size
+      this.sourceIds.set(source, s)
+    }
+    return s ?? -1
+  }
+
+  private find(source: number, id: string, hash: number): number {
+    const mask = this.slots.length - 1
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const r = this.slots[slot] as number
+      if (r < 0) return -(slot + 1)
+      if (this.hashes[slot] === hash && this.sourceOf[r] === source && this.preparer.recordIdAt(r) === id) return r
+    }
+  }
+
+  /** The record number already holding (source, id), or -1 after adding `index` for it. */
+  add(source: string, id: string, index: number): number {
+    const s = this.sourceNumber(source, true)
+    const h = RecordIndex.hash(s, id)
+    const found = this.find(s, id, h)
+    if (found >= 0) return found
+    this.sourceOf[index] = s
+    const slot = -found - 1
+    this.slots[slot] = index
+    this.hashes[slot] = h
+    this.size++
+    if (this.size * 2 > this.slots.length) this.grow()
+    return -1
+  }
+
+  get(source: string, id: string): number | undefined {
+    const s = this.sourceNumber(source, false)
+    if (s < 0) return undefined
+    const r = this.find(s, id, RecordIndex.hash(s, id))
+    return r >= 0 ? r : undefined
+  }
+
+  private grow(): void {
+    const oldSlots = this.slots
+    const oldHashes = this.hashes
+    this.slots = new Int32Array(oldSlots.length * 2).fill(-1)
+    this.hashes = new Uint32Array(oldSlots.length * 2)
+    const mask = this.slots.length - 1
+    for (let k = 0; k < oldSlots.length; k++) {
+      const r = oldSlots[k] as number
+      if (r < 0) continue
+      let slot = (oldHashes[k] as number) & mask
+      while ((this.slots[slot] as number) >= 0) slot = (slot + 1) & mask
+      this.slots[slot] = r
+      this.hashes[slot] = oldHashes[k] as number
+    }
+  }
+}
+
 /** Where each record came from, and a lookup from (source, record_id) to record number. */
 export interface InputIndex {
-  /** source → record_id → record number */
-  readonly bySource: Map<string, Map<string, number>>
+  readonly records: RecordIndex
   readonly files: readonly string[]
   /** per input file, the number of records read */
   readonly counts: readonly number[]
@@ -35,7 +114,7 @@ export interface InputIndex {
  * (source, record_id) seen twice.
  */
 export async function readLinkInputs(paths: readonly string[], preparer: Preparer, onRecord: (count: number) => void = () => undefined): Promise<InputIndex> {
-  const bySource = new Map<string, Map<string, number>>()
+  const records = new RecordIndex(preparer)
   // where each record came from, for the message about a record seen twice
   const fileOf: number[] = []
   const lineOf: number[] = []
@@ -66,13 +145,6 @@ export async function readLinkInputs(paths: readonly string[], preparer: Prepare
       const recordId = (f[idAt] as string).trim()
       if (source === '') throw fail(name, row.line, 'source is empty')
       if (recordId === '') throw fail(name, row.line, 'record_id is empty')
-      let ids = bySource.get(source)
-      if (!ids) {
-        ids = new Map()
-        bySource.set(source, ids)
-      }
-      const seen = ids.get(recordId)
-      if (seen !== undefined) throw fail(name, row.line, `record ${source} ${recordId} appears twice (first ${basename(paths[fileOf[seen] as number] as string)} line ${lineOf[seen] as number})`)
       const value = (column: Column): string | undefined => {
         const k = at[column] as number
         if (k < 0) return undefined
@@ -94,7 +166,8 @@ export async function readLinkInputs(paths: readonly string[], preparer: Prepare
         upn: value('upn'),
       }
       const index = preparer.add(record)
-      ids.set(recordId, index)
+      const seen = records.add(source, recordId, index)
+      if (seen >= 0) throw fail(name, row.line, `record ${source} ${recordId} appears twice (first ${basename(paths[fileOf[seen] as number] as string)} line ${lineOf[seen] as number})`)
       fileOf.push(fileIndex)
       lineOf.push(row.line)
       count++
@@ -104,7 +177,7 @@ export async function readLinkInputs(paths: readonly string[], preparer: Prepare
     counts.push(count)
   }
   onRecord(preparer.size)
-  return { bySource, files: paths, counts }
+  return { records, files: paths, counts }
 }
 
 export interface Truth {
@@ -133,7 +206,7 @@ export async function readTruth(path: string, index: InputIndex, records: number
     }
     if (row.fields.length === 1 && row.fields[0]?.trim() === '') continue
     if (row.fields.length !== header.length) throw fail(path, row.line, `expected ${header.length} fields as in the header, found ${row.fields.length}`)
-    const i = index.bySource.get((row.fields[s] as string).trim())?.get((row.fields[r] as string).trim())
+    const i = index.records.get((row.fields[s] as string).trim(), (row.fields[r] as string).trim())
     if (i === undefined) continue
     const label = (row.fields[e] as string).trim()
     let id = entities.get(label)

@@ -55,7 +55,9 @@ const fmt = (n: number): string => n.toLocaleString('en-GB')
 const pct = (s: Scores): string => `precision ${s.precision.toFixed(4)}, recall ${s.recall.toFixed(4)}, F1 ${s.f1.toFixed(4)}`
 
 /** Link the files; the whole command without the terminal output (the benchmark calls it too). */
-export async function runLink(options: LinkCommandOptions, progress: (p: LinkProgress | { stage: 'reading'; done: number }) => void = () => undefined): Promise<LinkCommandReport> {
+export type RunProgress = LinkProgress | { readonly stage: 'reading'; readonly done: number } | { readonly stage: 'writing' | 'evaluating' }
+
+export async function runLink(options: LinkCommandOptions, progress: (p: RunProgress) => void = () => undefined): Promise<LinkCommandReport> {
   const started = performance.now()
   let model: TrainedModel | undefined
   if (options.model) {
@@ -83,6 +85,7 @@ export async function runLink(options: LinkCommandOptions, progress: (p: LinkPro
     ...(options.workers !== undefined ? { workers: options.workers } : {}),
     progress,
   })
+  progress({ stage: 'writing' })
   await writeClusters(options.out, prepared, result.clusters)
   if (options.review) await writeReview(options.review, result.model, prepared, result.clusters, new Scorer(result.model, prepared, 'data'))
   if (options.saveModel) await writeFile(options.saveModel, serialiseModel(result.model))
@@ -92,6 +95,7 @@ export async function runLink(options: LinkCommandOptions, progress: (p: LinkPro
   let recall: number | null = null
   let unlabelled = 0
   if (options.truth) {
+    progress({ stage: 'evaluating' })
     truth = await readTruth(options.truth, index, prepared.columns.n)
     unlabelled = truth.unknown
     evaluation = evaluateLinkage({
@@ -154,7 +158,7 @@ async function linkAction(inputs: string[], opts: { out: string; truth?: string;
       bar(Math.round(p.done), Math.round(p.total))
       return
     }
-    const label = p.detail ? `${p.stage}: ${p.detail}` : p.stage
+    const label = 'detail' in p && p.detail ? `${p.stage}: ${p.detail}` : p.stage
     if (label !== lastStage) process.stderr.write(`${label}…\n`)
     lastStage = label
   })

@@ -194,6 +194,11 @@ export class Preparer {
     return this.recordIds.length
   }
 
+  /** The record id of record i (added so far). */
+  recordIdAt(i: number): string | undefined {
+    return this.recordIds[i]
+  }
+
   private id(text: string | null): number {
     if (text === null) return -1
     let id = this.intern.get(text)

@@ -442,9 +442,14 @@ export function buildRuleBlocks(p: Prepared, rule: BlockingRule, cap: number, sh
  * that they are not repeating it — cheapest when the rules with most pairs check least.
  */
 export function buildBlocking(p: Prepared, rules: readonly BlockingRule[], cap: number, linkOnly: boolean, shared = false): Blocking {
-  const built = rules.map((r, index) => ({ index, blocks: buildRuleBlocks(p, r, cap, shared) }))
+  return assembleBlocking(rules.map((r) => buildRuleBlocks(p, r, cap, shared)), linkOnly, p.columns.source)
+}
+
+/** Blocking from each rule's blocks (built here or by worker threads), ordered as buildBlocking orders them. */
+export function assembleBlocking(ruleBlocks: readonly RuleBlocks[], linkOnly: boolean, source: Int32Array): Blocking {
+  const built = ruleBlocks.map((blocks, index) => ({ index, blocks }))
   built.sort((x, y) => y.blocks.stats.pairs - x.blocks.stats.pairs || x.index - y.index)
-  return { rules: built.map((b) => b.blocks), linkOnly, source: p.columns.source }
+  return { rules: built.map((b) => b.blocks), linkOnly, source }
 }
 
 /** Smallest block id shared by records a and b under a rule, or -1. */

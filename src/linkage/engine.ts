@@ -3,7 +3,7 @@
 // whatever the number of worker threads.
 
 import { availableParallelism } from 'node:os'
-import { buildBlocking, planTasks } from './blocking.ts'
+import { assembleBlocking, buildBlocking, planTasks } from './blocking.ts'
 import type { Blocking, BlockTask, RuleStats } from './blocking.ts'
 import { clusterRecords } from './cluster.ts'
 import type { Clusters } from './cluster.ts'
@@ -15,7 +15,7 @@ import type { Prepared } from './prepare.ts'
 import { concatScored, countPatterns, scoreTask } from './score.ts'
 import type { ScoredPairs } from './score.ts'
 import { DEFAULT_SETTINGS, probabilityToWeight } from './settings.ts'
-import type { ModelSettings } from './settings.ts'
+import type { BlockingRule, ModelSettings } from './settings.ts'
 import { mergePatterns, trainModel } from './training.ts'
 import type { PatternCounts } from './training.ts'
 import type { LinkRecord } from './types.ts'
@@ -82,11 +82,15 @@ export async function linkPrepared(prepared: Prepared, options: LinkOptions = {}
   const n = prepared.columns.n
   const workers = options.workers ?? (n >= 20_000 ? Math.min(availableParallelism(), 8) : 0)
 
-  progress({ stage: 'blocking' })
-  const blocking = buildBlocking(prepared, settings.blocking, settings.maxBlockSize, settings.linkType === 'link-only', workers > 0)
-
-  const pool = workers > 0 ? await WorkerPool.start(workers, prepared, blocking) : null
+  const linkOnly = settings.linkType === 'link-only'
+  const pool = workers > 0 ? await WorkerPool.start(workers, prepared, null) : null
   try {
+    progress({ stage: 'blocking' })
+    const blocking = pool
+      ? assembleBlocking(await pool.buildRuleBlocks(settings.blocking, settings.maxBlockSize), linkOnly, prepared.columns.source)
+      : buildBlocking(prepared, settings.blocking, settings.maxBlockSize, linkOnly)
+    if (pool) await pool.setBlocking(blocking)
+
     let model: TrainedModel
     if (options.model) {
       model = withThresholds(options.model, options.thresholds)
@@ -99,7 +103,8 @@ export async function linkPrepared(prepared: Prepared, options: LinkOptions = {}
         return out
       }
       progress({ stage: 'training' })
-      model = await trainModel(prepared, settings, counter, (detail) => progress({ stage: 'training', detail }))
+      const blocks = pool ? (rules: readonly BlockingRule[], cap: number) => pool.buildRuleBlocks(rules, cap) : undefined
+      model = await trainModel(prepared, settings, counter, (detail) => progress({ stage: 'training', detail }), blocks)
     }
 
     const floor = probabilityToWeight(model.settings.thresholds.review)

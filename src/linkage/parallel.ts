@@ -4,22 +4,25 @@
 // workers or on their timing.
 
 import { Worker } from 'node:worker_threads'
-import type { Blocking, BlockTask } from './blocking.ts'
+import type { Blocking, BlockTask, RuleBlocks } from './blocking.ts'
 import type { TrainedModel } from './model.ts'
 import type { Prepared } from './prepare.ts'
 import type { PatternArrays, ScoredPairs } from './score.ts'
-import type { ModelSettings } from './settings.ts'
+import type { BlockingRule, ModelSettings } from './settings.ts'
 
 export type WorkerRequest =
   | { readonly type: 'init'; readonly id: number; readonly prepared: Prepared; readonly blocking: Blocking | null }
   | { readonly type: 'model'; readonly id: number; readonly model: TrainedModel }
   | { readonly type: 'patterns'; readonly id: number; readonly settings: ModelSettings; readonly pairs: Int32Array }
   | { readonly type: 'score'; readonly id: number; readonly task: BlockTask; readonly floor: number }
+  | { readonly type: 'blocks'; readonly id: number; readonly rules: readonly BlockingRule[]; readonly cap: number }
+  | { readonly type: 'blocking'; readonly id: number; readonly blocking: Blocking }
 
 export type WorkerResponse =
   | { readonly type: 'ready'; readonly id: number }
   | { readonly type: 'patterns'; readonly id: number; readonly codes: Float64Array; readonly counts: Float64Array }
   | { readonly type: 'scored'; readonly id: number; readonly result: ScoredPairs }
+  | { readonly type: 'blocks'; readonly id: number; readonly blocks: readonly RuleBlocks[] }
   | { readonly type: 'error'; readonly id: number; readonly message: string }
 
 type Pending = { resolve: (r: WorkerResponse) => void; reject: (e: Error) => void }
@@ -83,6 +86,26 @@ export class WorkerPool {
 
   get size(): number {
     return this.channels.length
+  }
+
+  /** Build the blocks of each rule (in shared memory), rules spread over the workers; in rule order. */
+  async buildRuleBlocks(rules: readonly BlockingRule[], cap: number): Promise<RuleBlocks[]> {
+    const share = this.channels.map(() => [] as number[])
+    rules.forEach((_, r) => (share[r % this.channels.length] as number[]).push(r))
+    const answers = await Promise.all(this.channels.map((c, w) => c.request({ type: 'blocks', rules: (share[w] as number[]).map((r) => rules[r] as BlockingRule), cap })))
+    const out = new Array<RuleBlocks>(rules.length)
+    answers.forEach((a, w) => {
+      if (a.type !== 'blocks') throw new Error('unexpected worker response')
+      ;(share[w] as number[]).forEach((r, k) => {
+        out[r] = a.blocks[k] as RuleBlocks
+      })
+    })
+    return out
+  }
+
+  /** Give every worker the candidate-pair blocks (shared memory: nothing is copied). */
+  async setBlocking(blocking: Blocking): Promise<void> {
+    await Promise.all(this.channels.map((c) => c.request({ type: 'blocking', blocking })))
   }
 
   async setModel(model: TrainedModel): Promise<void> {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { prepareRecords } from './prepare.ts'
-import { expectationMaximisation, randomPairs, refineOnRandomPairs, seededRandom } from './training.ts'
+import { blockPairs, expectationMaximisation, randomPairs, refineOnRandomPairs, seededRandom } from './training.ts'
 import type { PatternCounts } from './training.ts'
 
 interface Truth {
@@ -119,5 +119,25 @@ describe('random pairs', () => {
   it('cross sources when linking only', () => {
     const x = randomPairs(p, 500, 7, true)
     for (let k = 0; k < x.length; k += 2) assert.notEqual(p.columns.source[x[k] as number], p.columns.source[x[k + 1] as number])
+  })
+})
+
+describe('pairs for a training session', () => {
+  it('take every k-th pair of the blocks, without listing them all', async () => {
+    const { buildRuleBlocks } = await import('./blocking.ts')
+    const records = Array.from({ length: 60 }, (_, i) => ({ source: 's', recordId: String(i), dateOfBirth: `2015-01-0${1 + (i % 3)}` }))
+    const p = prepareRecords(records)
+    const blocks = buildRuleBlocks(p, { keys: ['dob'] }, 100)
+    const all: [number, number][] = []
+    for (let b = 0; b < blocks.blockOffsets.length - 1; b++) {
+      const s = blocks.blockOffsets[b] as number
+      const e = blocks.blockOffsets[b + 1] as number
+      for (let x = s; x < e; x++) for (let y = x + 1; y < e; y++) all.push([blocks.members[x] as number, blocks.members[y] as number])
+    }
+    const { pairs, total } = blockPairs(blocks, 100, false, p.columns.source)
+    assert.equal(total, all.length)
+    const stride = Math.ceil(total / 100)
+    const expected = all.filter((_, i) => i % stride === 0).flat()
+    assert.deepEqual([...pairs], expected)
   })
 })

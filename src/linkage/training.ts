@@ -72,24 +72,31 @@ export function blockPairs(blocks: RuleBlocks, maxPairs: number, linkOnly: boole
   const stride = Math.max(1, Math.ceil(total / Math.max(1, maxPairs)))
   const out = new Int32Array(Math.min(total, maxPairs + 1) * 2 + 2)
   let k = 0
-  let counter = 0
+  let base = 0 // pairs in the blocks before this one
   const { blockOffsets, members } = blocks
   const nb = blockOffsets.length - 1
   outer: for (let b = 0; b < nb; b++) {
     const s = blockOffsets[b] as number
-    const e = blockOffsets[b + 1] as number
-    for (let x = s; x < e; x++) {
-      for (let y = x + 1; y < e; y++) {
-        if (counter++ % stride !== 0) continue
-        const a = members[x] as number
-        const c = members[y] as number
+    const size = (blockOffsets[b + 1] as number) - s
+    // the pairs of a block in order: (0,1) (0,2) … (0,size-1) (1,2) …; take those whose overall
+    // position is a multiple of the stride, jumping straight to them
+    let rowStart = 0
+    for (let x = 0; x < size - 1; x++) {
+      const rowLength = size - 1 - x
+      const first = Math.ceil((base + rowStart) / stride) * stride - base
+      for (let t = first; t < rowStart + rowLength; t += stride) {
+        const y = x + 1 + (t - rowStart)
+        const a = members[s + x] as number
+        const c = members[s + y] as number
         if (linkOnly && source[a] === source[c]) continue
         if (2 * k + 1 >= out.length) break outer
         out[2 * k] = a
         out[2 * k + 1] = c
         k++
       }
+      rowStart += rowLength
     }
+    base += (size * (size - 1)) / 2
   }
   return { pairs: out.subarray(0, 2 * k), total }
 }
@@ -321,9 +328,7 @@ function normalise(row: readonly number[]): number[] {
 export type PatternCounter = (pairs: Int32Array) => Promise<PatternCounts>
 
 /** Count pairs agreeing on any of the prior rules (each pair once). */
-function countRulePairs(p: Prepared, rules: readonly BlockingRule[], cap: number, linkOnly: boolean): number {
-  const built = rules.map((r) => buildRuleBlocks(p, r, cap))
-  const source = p.columns.source
+function countRulePairs(built: readonly RuleBlocks[], source: Int32Array, linkOnly: boolean): number {
   let count = 0
   built.forEach((rb, r) => {
     const earlier = built.slice(0, r)
@@ -406,8 +411,12 @@ export interface TrainProgress {
   (stage: string): void
 }
 
+/** Builds the blocks of some rules (in worker threads, or here). */
+export type BlockBuilder = (rules: readonly BlockingRule[], cap: number) => Promise<RuleBlocks[]>
+
 /** Train a model on prepared records. `countPatterns` does the pair comparisons (in workers or inline). */
-export async function trainModel(p: Prepared, settings: ModelSettings, countPatterns: PatternCounter, progress: TrainProgress = () => undefined): Promise<TrainedModel> {
+export async function trainModel(p: Prepared, settings: ModelSettings, countPatterns: PatternCounter, progress: TrainProgress = () => undefined, buildBlocks?: BlockBuilder): Promise<TrainedModel> {
+  const build: BlockBuilder = buildBlocks ?? (async (rules, cap) => rules.map((r) => buildRuleBlocks(p, r, cap)))
   const t = settings.training
   const linkOnly = settings.linkType === 'link-only'
   const specs = settings.comparisons
@@ -420,7 +429,8 @@ export async function trainModel(p: Prepared, settings: ModelSettings, countPatt
   const { u: uRaw } = uFromPatterns(randomPatterns, levelCounts)
 
   progress('estimating the prior')
-  const priorPairs = countRulePairs(p, t.priorRules, Math.max(settings.maxBlockSize, 1000), linkOnly)
+  const priorPairs = countRulePairs(await build(t.priorRules, Math.max(settings.maxBlockSize, 1000)), p.columns.source, linkOnly)
+  const emBlocks = await build(t.emBlocking, Math.max(settings.maxBlockSize, 2000))
   const all = Math.max(1, totalPairs(p, linkOnly))
   let prior = priorPairs / t.priorRecall / all
   if (!(prior > 0)) {
@@ -432,10 +442,10 @@ export async function trainModel(p: Prepared, settings: ModelSettings, countPatt
   const mPrior = specs.map((s) => [...DEFAULT_M[s.kind]])
   const estimates: number[][][] = specs.map(() => [])
   const sessions: TrainingReport['sessions'][number][] = []
-  for (const rule of t.emBlocking) {
+  for (const [r, rule] of t.emBlocking.entries()) {
     const name = ruleName(rule)
     progress(`expectation–maximisation blocked on ${name}`)
-    const blocks = buildRuleBlocks(p, rule, Math.max(settings.maxBlockSize, 2000))
+    const blocks = emBlocks[r] as RuleBlocks
     const { pairs, total } = blockPairs(blocks, t.emMaxPairs, linkOnly, p.columns.source)
     const include = comparisonsUsedBy(rule, specs).map((used) => !used)
     if (pairs.length === 0) {

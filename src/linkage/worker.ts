@@ -2,6 +2,7 @@
 // copied) and does pair work on request. Runs the same functions as the inline path.
 
 import { parentPort } from 'node:worker_threads'
+import { buildRuleBlocks } from './blocking.ts'
 import type { Blocking } from './blocking.ts'
 import { Comparer, Scorer } from './model.ts'
 import type { TrainedModel } from './model.ts'
@@ -50,6 +51,16 @@ function handle(message: WorkerRequest): void {
       port?.postMessage({ type: 'patterns', id: message.id, codes: result.codes, counts: result.counts } satisfies WorkerResponse, [result.codes.buffer as ArrayBuffer, result.counts.buffer as ArrayBuffer])
       return
     }
+    case 'blocks': {
+      const p = need(prepared)
+      const blocks = message.rules.map((rule) => buildRuleBlocks(p, rule, message.cap, true))
+      port?.postMessage({ type: 'blocks', id: message.id, blocks } satisfies WorkerResponse)
+      return
+    }
+    case 'blocking':
+      blocking = message.blocking
+      port?.postMessage({ type: 'ready', id: message.id } satisfies WorkerResponse)
+      return
     case 'score': {
       const result = scoreTask(need(scorer), need(blocking), message.task, message.floor)
       port?.postMessage({ type: 'scored', id: message.id, result } satisfies WorkerResponse, [result.a.buffer as ArrayBuffer, result.b.buffer as ArrayBuffer, result.weight.buffer as ArrayBuffer, result.flags.buffer as ArrayBuffer])

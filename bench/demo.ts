@@ -4,6 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { openDatabase } from '../src/db/client.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
@@ -13,6 +14,7 @@ import { loadConfig } from '../src/config/config.ts'
 const KEY = loadConfig({}).dataEncryptionKey
 import { machineFacts, writeBenchmarkSection } from './report.ts'
 
+const loadAtStart = loadavg()[0] ?? 0
 const { values } = parseArgs({ options: { children: { type: 'string', default: '20000' } } })
 const children = Number(values.children)
 const dir = await mkdtemp(join(tmpdir(), 'contactpoint-bench-demo-'))
@@ -47,7 +49,7 @@ try {
   console.log(table)
   await writeBenchmarkSection('demo', `## First start: the demo local authority\n\n` +
     `\`npm run bench:demo\` loads the demo authority (${n(children)} children, seed 1) into a new embedded store on disk, ` +
-    `as the first \`npm start\` does, then reopens it as the second start does.\n\n${table}\n\nMachine: ${machineFacts()}`)
+    `as the first \`npm start\` does, then reopens it as the second start does.\n\n${table}\n\nMachine: ${machineFacts()} Load average (1 minute) at the start and end: ${loadAtStart.toFixed(2)} and ${loadavg()[0]?.toFixed(2)} — other work on the machine slows these figures.`)
 } finally {
   await rm(dir, { recursive: true, force: true })
 }

@@ -3,6 +3,7 @@
 // against the real app on an embedded store. Each code works once per 30-second step, so the
 // service's clock is a fake one moved a step per sign-in; everything else is real.
 import { randomBytes } from 'node:crypto'
+import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { buildApp } from '../src/app.ts'
 import { loadConfig } from '../src/config/config.ts'
@@ -15,6 +16,7 @@ import { FakeClock } from '../src/system/clock.ts'
 import { buildAuthority, buildOrganisation } from '../src/testing/factories.ts'
 import { machineFacts, writeBenchmarkSection } from './report.ts'
 
+const loadAtStart = loadavg()[0] ?? 0
 const { values } = parseArgs({ options: { 'sign-ins': { type: 'string', default: '60' } } })
 const count = Number(values['sign-ins'])
 const PASSWORD = 'benchmark passphrase for sign-in'
@@ -87,4 +89,4 @@ const table = ['| Step | Median | p95 | Max |', '| --- | ---: | ---: | ---: |', 
 console.log(table)
 await writeBenchmarkSection('web', `## Signing in\n\n\`npm run bench:web\` signs in ${count} times (after 5 warm-up sign-ins) over HTTP on loopback: the sign-in page, ` +
   `the password, the authenticator code and the first signed-in page, against the real app on an in-memory embedded store, one at a time. ` +
-  `The original ContactPoint's users reported sign-in taking minutes.\n\n${table}\n\nMachine: ${machineFacts()}`)
+  `The original ContactPoint's users reported sign-in taking minutes.\n\n${table}\n\nMachine: ${machineFacts()} Load average (1 minute) at the start and end: ${loadAtStart.toFixed(2)} and ${loadavg()[0]?.toFixed(2)} — other work on the machine slows these figures.`)

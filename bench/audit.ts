@@ -116,7 +116,8 @@ try {
   const batchedSeconds = (performance.now() - started) / 1000
   process.stderr.write('\n')
   const head = await audit.head()
-  if (!head || head.count !== total) throw new Error(`expected ${total} events, found ${head?.count}`)
+  const stored = head ? await audit.countThrough(head.seq) : 0
+  if (!head || stored !== total) throw new Error(`expected ${total} events, found ${stored}`)
 
   // 3. Full verification.
   const verify = async (reader: AuditRepository, options: { from?: string; through?: string; checkpoints?: boolean } = {}): Promise<AuditVerificationReport> => {

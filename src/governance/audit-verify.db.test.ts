@@ -321,6 +321,19 @@ describe('checkpoints', () => {
     assert.equal(report.checkpoints.valid, EVENTS / CHECKPOINT_EVERY)
   })
 
+  test('a checkpoint made after an unnoticed deletion counts on from the last one: the deletion is reported once', async () => {
+    const copy = await withFile((lines) => lines)
+    const report = await whenTampered((trx) => sql`DELETE FROM audit_event WHERE seq = 2100`.execute(trx), async (trx) => {
+      const audit = new AuditRepository(trx)
+      await audit.append(event(1), trx)
+      const result = await new CheckpointWriter(audit, copy, signer).write()
+      assert.equal(result.status, 'written')
+      assert.equal(result.checkpoint?.count, EVENTS + 1, 'the count carries on from the last checkpoint')
+      return verify(trx, { checkpoints: copy })
+    })
+    assert.deepEqual(report.problems.map(located), ['deleted@2100', `count_changed@${nextCheckpoint(2100)}`])
+  })
+
   test('the writer refuses to sign a trail that no longer agrees with its last checkpoint', async () => {
     for (const tamper of [
       sql`DELETE FROM audit_event WHERE seq > ${Number(checkpointSeqs.at(-1)) - 1}`,

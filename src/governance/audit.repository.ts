@@ -52,13 +52,17 @@ export class AuditRepository {
   // Read methods for verification and checkpoints. Rows commit in seq order (appends hold the chain
   // lock until commit), so every event up to a head read here is already visible.
 
-  /** The newest event and how many events there are up to it, read in one snapshot; null when empty. */
+  /** The newest event; null when the trail is empty. */
   async head(): Promise<AuditHead | null> {
-    const result = await sql<{ seq: string; hash: string; occurred_at: Date; count: string }>`
-      SELECT h.seq, h.hash, h.occurred_at, (SELECT count(*) FROM audit_event a WHERE a.seq <= h.seq) AS count
-      FROM (SELECT seq, hash, occurred_at FROM audit_event ORDER BY seq DESC LIMIT 1) h`.execute(this.#db)
-    const row = result.rows[0]
-    return row ? { seq: String(row.seq), hash: row.hash, occurredAt: new Date(row.occurred_at), count: Number(row.count) } : null
+    const row = await this.#db.selectFrom('audit_event').select(['seq', 'hash', 'occurred_at']).orderBy('seq', 'desc').limit(1).executeTakeFirst()
+    return row ? { seq: String(row.seq), hash: row.hash, occurredAt: row.occurred_at } : null
+  }
+
+  /** How many events have a seq after `afterSeq` (from the start when null) up to and including `throughSeq`. */
+  async countBetween(afterSeq: string | null, throughSeq: string): Promise<number> {
+    let query = this.#db.selectFrom('audit_event').select((eb) => eb.fn.countAll<string>().as('count')).where('seq', '<=', throughSeq)
+    if (afterSeq !== null) query = query.where('seq', '>', afterSeq)
+    return Number((await query.executeTakeFirstOrThrow()).count)
   }
 
   /** The highest seq, or null when the trail is empty. */
@@ -95,9 +99,7 @@ export class AuditRepository {
 
   /** How many events have a seq up to and including `seq`. */
   async countThrough(seq: string): Promise<number> {
-    const row = await this.#db.selectFrom('audit_event').select((eb) => eb.fn.countAll<string>().as('count'))
-      .where('seq', '<=', seq).executeTakeFirstOrThrow()
-    return Number(row.count)
+    return this.countBetween(null, seq)
   }
 }
 
@@ -105,7 +107,6 @@ export interface AuditHead {
   readonly seq: string
   readonly hash: string
   readonly occurredAt: Date
-  readonly count: number
 }
 
 /** An event as stored, for recomputing its hash. */

@@ -13,6 +13,7 @@ import { CheckpointStore } from './checkpoint-store.ts'
 export interface CheckpointHeadReader {
   head(): Promise<AuditHead | null>
   findBySeq(seq: string): Promise<{ seq: string; hash: string } | null>
+  countBetween(afterSeq: string | null, throughSeq: string): Promise<number>
 }
 
 export interface CheckpointWriteResult {
@@ -67,8 +68,14 @@ export class CheckpointWriter {
       if (!force && head.seq === last.seq) return { status: 'unchanged', checkpoint: last, file: latest.file }
     }
     if (head === null) return { status: 'empty', checkpoint: null, file: null }
+    // The count carries on from the last checkpoint (events up to it, as it counted them, plus those
+    // since). It is quicker than counting the whole trail, and a deletion that went unnoticed before
+    // this checkpoint still shows as one changed count, not as events "added" here.
+    const count = latest
+      ? latest.checkpoint.count + await this.#reader.countBetween(latest.checkpoint.seq, head.seq)
+      : await this.#reader.countBetween(null, head.seq)
     const checkpoint = this.#signer.sign({
-      seq: head.seq, hash: head.hash, count: head.count, at: this.#clock().toISOString(), headAt: head.occurredAt.toISOString(),
+      seq: head.seq, hash: head.hash, count, at: this.#clock().toISOString(), headAt: head.occurredAt.toISOString(),
     })
     const file = await this.#store.append(checkpoint)
     return { status: 'written', checkpoint, file }

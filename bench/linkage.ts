@@ -1,4 +1,4 @@
-// `npm run bench:linkage [-- --only febrl3,synthetic-10000] [-- --children 10000,100000,1000000] [-- --records 1000000,7000000]`
+// `npm run bench:linkage [-- --only febrl3,synthetic-10000] [-- --children 10000,100000,1000000] [-- --records 1000000,7000000] [-- --reuse]`
 //
 // Measures the linkage engine on the public data sets with ground truth in ../shared/datasets
 // (FEBRL3 and FEBRL4 with and without soc_sec_id, historical_50k, fake_1000) and on the
@@ -9,7 +9,7 @@
 
 import { spawnSync } from 'node:child_process'
 import { createReadStream, existsSync, readFileSync } from 'node:fs'
-import { mkdir, readdir, rm } from 'node:fs/promises'
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -155,7 +155,23 @@ async function population(children: number, withChildren: boolean): Promise<stri
   return dir
 }
 
-function child(spec: string): RunResult {
+/** Each run's result is kept, so the report can be rebuilt with `--reuse` without repeating long runs. */
+const RESULTS_DIR = join(BENCH_DIR, 'results')
+
+async function child(spec: string, reuse: boolean): Promise<RunResult> {
+  const name = spec.startsWith('synthetic:') ? (spec.split(':')[1] as string) : spec
+  const cached = join(RESULTS_DIR, `${name}.json`)
+  if (reuse && existsSync(cached)) {
+    console.log(`(${name}: result reused from ${cached})`)
+    return JSON.parse(readFileSync(cached, 'utf8')) as RunResult
+  }
+  const result = runChild(spec)
+  await mkdir(RESULTS_DIR, { recursive: true })
+  await writeFile(cached, JSON.stringify(result))
+  return result
+}
+
+function runChild(spec: string): RunResult {
   const r = spawnSync(process.execPath, [...process.execArgv, new URL(import.meta.url).pathname, '--run', spec], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] })
   const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '))
   if (r.status !== 0 || !line) throw new Error(`benchmark run ${spec} failed (exit ${r.status}): ${r.stdout.slice(-2000)}`)
@@ -197,6 +213,7 @@ async function main(): Promise<void> {
       children: { type: 'string', default: '10000,100000,1000000' },
       records: { type: 'string', default: '1000000' },
       keep: { type: 'boolean', default: false },
+      reuse: { type: 'boolean', default: false },
     },
   })
   if (values.run) {
@@ -215,7 +232,7 @@ async function main(): Promise<void> {
   const publicResults: RunResult[] = []
   for (const name of DATASETS) {
     if (!wanted(name)) continue
-    const r = child(name)
+    const r = await child(name, values.reuse)
     console.log(summaryLine(r))
     publicResults.push(r)
   }
@@ -224,8 +241,9 @@ async function main(): Promise<void> {
   for (const size of sizes) {
     const name = `synthetic-${size}`
     if (!wanted(name)) continue
-    const dir = await population(size, true)
-    const r = child(`synthetic:${name}:${dir}`)
+    const cachedResult = values.reuse && existsSync(join(RESULTS_DIR, `${name}.json`))
+    const dir = cachedResult ? '' : await population(size, true)
+    const r = await child(`synthetic:${name}:${dir}`, values.reuse)
     recordsPerChild = r.records / size
     console.log(summaryLine(r))
     syntheticResults.push(r)
@@ -235,11 +253,12 @@ async function main(): Promise<void> {
     const name = `records-${target}`
     if (!wanted(name)) continue
     const children = Math.round(target / recordsPerChild)
-    const dir = await population(children, false)
-    const r = child(`synthetic:${name}:${dir}`)
+    const cachedResult = values.reuse && existsSync(join(RESULTS_DIR, `${name}.json`))
+    const dir = cachedResult ? '' : await population(children, false)
+    const r = await child(`synthetic:${name}:${dir}`, values.reuse)
     console.log(summaryLine(r))
     scaleResults.push(r)
-    if (!values.keep && target > 2_000_000) await rm(dir, { recursive: true, force: true })
+    if (!values.keep && dir && target > 2_000_000) await rm(dir, { recursive: true, force: true })
   }
   if (only !== null) return
 

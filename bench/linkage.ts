@@ -270,8 +270,9 @@ async function main(): Promise<void> {
   const targets: [string, string, string][] = [
     ['FEBRL3 and FEBRL4: F1 ≥ 0.999', febrl.map((r) => `${r.name} pairwise ${f4(r.pairwise.f1)}, cluster ${f4(r.cluster.f1)}`).join('; '),
       verdict(febrl.every((r) => r.pairwise.f1 >= 0.999 && r.cluster.f1 >= 0.999))],
-    ['historical_50k: pairwise F1 ≥ 0.80, cluster F1 within 0.02 of it', h ? `pairwise ${f4(h.pairwise.f1)}, cluster ${f4(h.cluster.f1)}` : '–',
-      verdict(h !== undefined && h.pairwise.f1 >= 0.8 && h.cluster.f1 >= h.pairwise.f1 - 0.02)],
+    ['historical_50k: pairwise F1 ≥ 0.80, cluster F1 within 0.02 of it', h ? `pairwise ${f4(h.pairwise.f1)}, cluster ${f4(h.cluster.f1)} (${h.cluster.f1 >= h.pairwise.f1 ? 'above' : 'below'} pairwise by ${f4(Math.abs(h.cluster.f1 - h.pairwise.f1))})` : '–',
+      h === undefined ? '–' : h.pairwise.f1 < 0.8 || h.cluster.f1 < h.pairwise.f1 - 0.02 ? '**not met**'
+        : Math.abs(h.cluster.f1 - h.pairwise.f1) <= 0.02 ? 'met' : 'met for over-merging (clusters are not worse than pairs); not within 0.02, because clusters are better'],
     ['Synthetic children: F1 ≥ 0.99, zero twin merges', synth.map((r) => `${r.name}: pairwise ${f4(r.pairwise.f1)}, cluster ${f4(r.cluster.f1)}, ${r.twins?.falseMerges ?? '?'} twin merges`).join('; '),
       verdict(synth.every((r) => r.pairwise.f1 >= 0.99 && r.cluster.f1 >= 0.99 && r.twins?.falseMerges === 0))],
     ['≥ 250,000 scored pairs per second per core (runs scoring a million pairs or more; below that fixed costs dominate)',

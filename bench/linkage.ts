@@ -157,12 +157,14 @@ async function population(children: number, withChildren: boolean): Promise<stri
 
 /** Each run's result is kept, so the report can be rebuilt with `--reuse` without repeating long runs. */
 const RESULTS_DIR = join(BENCH_DIR, 'results')
+const reused: string[] = []
 
 async function child(spec: string, reuse: boolean): Promise<RunResult> {
   const name = spec.startsWith('synthetic:') ? (spec.split(':')[1] as string) : spec
   const cached = join(RESULTS_DIR, `${name}.json`)
   if (reuse && existsSync(cached)) {
     console.log(`(${name}: result reused from ${cached})`)
+    reused.push(name)
     return JSON.parse(readFileSync(cached, 'utf8')) as RunResult
   }
   const result = runChild(spec)
@@ -319,7 +321,8 @@ ${stagesTable(allRuns)}
 | --- | --- | --- |
 ${targets.map(([t, m, v]) => `| ${t} | ${m} | ${v} |`).join('\n')}
 
-Machine: ${machineFacts()} Other work shared the two cores during the runs, so times are upper bounds.
+Machine: ${machineFacts()} Other work shared the two cores during the runs, so times are upper bounds.${reused.length > 0 ? `
+Measured in an earlier run of the same code and reused here (\`--reuse\`): ${reused.join(', ')}.` : ''}
 `)
   console.log('written to docs/benchmarks.md (section linkage)')
 }

@@ -117,8 +117,9 @@ function decodeLines(bytes: Buffer, file: string, firstLine: number): string {
 }
 
 /** Rows of a CSV file, header included, with their line numbers. `name` is how errors name the file. */
-export async function* readCsvFile(path: string, name = path): AsyncGenerator<CsvRow> {
+export async function* readCsvFile(path: string, name = path, onBytes: (bytes: number) => void = () => undefined): AsyncGenerator<CsvRow> {
   const parser = new LineParser(name)
+  let bytesRead = 0
   let carry: Buffer = Buffer.alloc(0)
   let lineNumber = 1
   let first = true
@@ -138,6 +139,8 @@ export async function* readCsvFile(path: string, name = path): AsyncGenerator<Cs
   const stream = createReadStream(path, { highWaterMark: 1 << 20 })
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
+      bytesRead += chunk.length
+      onBytes(bytesRead)
       const bytes = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk
       const lastNl = bytes.lastIndexOf(10)
       if (lastNl < 0) {

@@ -2,6 +2,7 @@
 // Column names are those of the `link` command; errors name the file and the line.
 
 import { createWriteStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import { once } from 'node:events'
 import { basename } from 'node:path'
 import { AppError } from '../errors.ts'
@@ -113,7 +114,16 @@ export interface InputIndex {
  * `source` or `record_id` column, rows with the wrong number of fields, empty keys and a
  * (source, record_id) seen twice.
  */
-export async function readLinkInputs(paths: readonly string[], preparer: Preparer, onRecord: (count: number) => void = () => undefined): Promise<InputIndex> {
+export async function readLinkInputs(paths: readonly string[], preparer: Preparer, onBytes: (done: number, total: number) => void = () => undefined): Promise<InputIndex> {
+  let total = 0
+  for (const path of paths) {
+    try {
+      total += (await stat(path)).size
+    } catch {
+      // a missing file is reported when it is read
+    }
+  }
+  let before = 0
   const records = new RecordIndex(preparer)
   // where each record came from, for the message about a record seen twice
   const fileOf: number[] = []
@@ -126,7 +136,7 @@ export async function readLinkInputs(paths: readonly string[], preparer: Prepare
     let idAt = -1
     let at: Record<string, number> = {}
     let count = 0
-    for await (const row of readCsvFile(path, name)) {
+    for await (const row of readCsvFile(path, name, (bytes) => onBytes(before + bytes, total))) {
       if (!header) {
         header = row.fields.map((h) => h.trim().toLowerCase())
         sourceAt = header.indexOf('source')
@@ -171,12 +181,16 @@ export async function readLinkInputs(paths: readonly string[], preparer: Prepare
       fileOf.push(fileIndex)
       lineOf.push(row.line)
       count++
-      if ((index & 4095) === 0) onRecord(index + 1)
     }
     if (!header) throw fail(name, 1, 'the file is empty (a header line is required)')
     counts.push(count)
+    try {
+      before += (await stat(path)).size
+    } catch {
+      // read already, so present
+    }
   }
-  onRecord(preparer.size)
+  onBytes(total, total)
   return { records, files: paths, counts }
 }
 

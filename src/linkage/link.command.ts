@@ -55,7 +55,7 @@ const fmt = (n: number): string => n.toLocaleString('en-GB')
 const pct = (s: Scores): string => `precision ${s.precision.toFixed(4)}, recall ${s.recall.toFixed(4)}, F1 ${s.f1.toFixed(4)}`
 
 /** Link the files; the whole command without the terminal output (the benchmark calls it too). */
-export type RunProgress = LinkProgress | { readonly stage: 'reading'; readonly done: number } | { readonly stage: 'writing' | 'evaluating' }
+export type RunProgress = LinkProgress | { readonly stage: 'reading'; readonly done: number; readonly total: number } | { readonly stage: 'writing' | 'evaluating' }
 
 export async function runLink(options: LinkCommandOptions, progress: (p: RunProgress) => void = () => undefined): Promise<LinkCommandReport> {
   const started = performance.now()
@@ -76,7 +76,7 @@ export async function runLink(options: LinkCommandOptions, progress: (p: RunProg
   }
   if (thresholds.review > thresholds.link) throw new AppError('validation_failed', `the review threshold (${thresholds.review}) must not be above the link threshold (${thresholds.link})`)
   const preparer = preparerForModel(base, (options.workers ?? 1) > 0)
-  const index = await readLinkInputs(options.inputs, preparer, (done) => progress({ stage: 'reading', done }))
+  const index = await readLinkInputs(options.inputs, preparer, (done, total) => progress({ stage: 'reading', done, total }))
   const prepared = preparer.finish()
   if (prepared.columns.n === 0) throw new AppError('validation_failed', 'the input files hold no records')
   const result = await linkPrepared(prepared, {
@@ -143,16 +143,16 @@ async function linkAction(inputs: string[], opts: { out: string; truth?: string;
     if (p.stage === 'reading') {
       let bar = bars.get('reading')
       if (!bar) {
-        bar = progressReporter('records read')
+        bar = progressReporter('kB read')
         bars.set('reading', bar)
       }
-      bar(p.done, Math.max(p.done, 1) + (p.done % 4096 === 0 ? 1 : 0))
+      bar(Math.round(p.done / 1024), Math.round(p.total / 1024))
       return
     }
     if (p.stage === 'scoring' && p.total !== undefined && p.done !== undefined) {
       let bar = bars.get('scoring')
       if (!bar) {
-        bar = progressReporter('candidate pairs scored')
+        bar = progressReporter('pairs in blocks examined')
         bars.set('scoring', bar)
       }
       bar(Math.round(p.done), Math.round(p.total))

@@ -38,8 +38,8 @@ export async function buildApp({ config, database, logger, clock }: AppDependenc
   registerHealthRoutes(app, services)
   registerHomeRoutes(app)
   registerSessionHooks(app, services, config)
-  registerSignInRoutes(app, services)
-  registerEnrolmentRoutes(app, services)
+  registerSignInRoutes(app, services, config.env === 'production')
+  registerEnrolmentRoutes(app, services, config.env === 'production')
   registerSecurityKeyRoutes(app, services)
   registerUserAdminRoutes(app, services, config.http.publicUrl)
   return { app, services }

@@ -7,8 +7,8 @@ import { sessionToken, setSessionCookie } from './session.hooks.ts'
 import { byField, toSummary } from './sign-in.routes.ts'
 import { MIN_PASSWORD_LENGTH } from './sign-in.service.ts'
 
-export function registerEnrolmentRoutes(app: FastifyInstance, services: Services): void {
-  const production = process.env.NODE_ENV === 'production'
+/** `production` (from config) decides whether the session cookie is Secure. */
+export function registerEnrolmentRoutes(app: FastifyInstance, services: Services, production: boolean): void {
   const context = (request: FastifyRequest) => ({ clientIp: request.ip, requestId: request.id })
   const invalid = { title: 'This invitation cannot be used', paragraphs: ['The link has expired or has already been used. Ask your local authority ContactPoint team for a new invitation.'] }
 

@@ -21,8 +21,8 @@ const NOT_ALLOWED: Record<AccountProblem, string> = {
   agreement_missing: 'You need to sign the ContactPoint user agreement before you can sign in.',
 }
 
-export function registerSignInRoutes(app: FastifyInstance, services: Services): void {
-  const production = process.env.NODE_ENV === 'production'
+/** `production` (from config) decides whether the session cookie is Secure. */
+export function registerSignInRoutes(app: FastifyInstance, services: Services, production: boolean): void {
   const context = (request: FastifyRequest) => ({ clientIp: request.ip, requestId: request.id })
   const limit = { rateLimit: { max: 20, timeWindow: '1 minute' } }
 

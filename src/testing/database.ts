@@ -2,7 +2,6 @@
 // set (as `npm run test:pg` and CI do) a new database on that PostgreSQL server, dropped afterwards.
 // Either way the suite runs the same SQL against a real PostgreSQL engine: no mocks.
 import { randomBytes } from 'node:crypto'
-import { sql } from 'kysely'
 import pg from 'pg'
 import { openDatabase, openMemoryDatabase, type DatabaseHandle } from '../db/client.ts'
 import { migrateToLatest } from '../db/migrate.ts'
@@ -43,12 +42,4 @@ async function admin(serverUrl: string, statement: string): Promise<void> {
   } finally {
     await client.end()
   }
-}
-
-/** Empties every table except the migration bookkeeping, for suites that share one database. */
-export async function truncateAll(handle: DatabaseHandle): Promise<void> {
-  // audit_event refuses TRUNCATE by trigger; tests that need a clean trail use a new database.
-  await sql`TRUNCATE organisation, app_user, user_role, child, child_name, child_address, data_source,
-    source_record, record_link, child_identifier, field_provenance, carer, involvement, concern_marker,
-    shield_decision, system_state CASCADE`.execute(handle.db)
 }

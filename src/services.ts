@@ -2,6 +2,8 @@
 // The web app, the CLI and the tests all build the same graph.
 import { ChildRepository } from './children/child.repository.ts'
 import type { DatabaseHandle } from './db/client.ts'
+import { FeedLoader } from './feeds/feed-loader.service.ts'
+import { FeedRepository } from './feeds/feed.repository.ts'
 import { SourceRepository } from './feeds/source.repository.ts'
 import { AuditRepository } from './governance/audit.repository.ts'
 import { ShieldRepository } from './governance/shield.repository.ts'
@@ -23,6 +25,9 @@ export interface ServiceOptions {
   readonly encryptionKey: Buffer
   /** Where users reach the service (config.http.publicUrl): security keys are bound to it. */
   readonly publicUrl?: string
+  /** config.feeds and config.linkage; defaults as documented in the README */
+  readonly feeds?: { readonly maxRejectionRate: number }
+  readonly linkage?: { readonly link: number; readonly review: number }
 }
 
 export function createServices(database: DatabaseHandle, options: ServiceOptions) {
@@ -39,15 +44,21 @@ export function createServices(database: DatabaseHandle, options: ServiceOptions
     sessions: new SessionRepository(db),
     credentials: new CredentialRepository(db),
     shields: new ShieldRepository(db),
+    feeds: new FeedRepository(db),
   }
   const signIn = new SignInService({
     relyingParty: relyingPartyOf(options.publicUrl ?? 'http://localhost:3000'),
     users: repositories.users, sessions: repositories.sessions, credentials: repositories.credentials,
     audit: repositories.audit, clock, encryptionKey: options.encryptionKey,
   })
+  const feedLoader = new FeedLoader(database, repositories, {
+    clock, maxRejectionRate: options.feeds?.maxRejectionRate ?? 0.05,
+    ...(options.linkage ? { thresholds: { link: options.linkage.link, review: options.linkage.review } } : {}),
+  })
   return {
     database,
     repositories,
+    feedLoader,
     shielding: new ShieldingService({ db, children: repositories.children, shields: repositories.shields, audit: repositories.audit, clock }),
     clock,
     signIn,

@@ -18,6 +18,10 @@ export interface Config {
   readonly demo: { readonly load: boolean; readonly children: number; readonly seed: number }
   /** Encrypts second-factor secrets at rest (AES-256-GCM). */
   readonly dataEncryptionKey: Buffer
+  /** A feed file with a larger share of rejected rows is refused whole. */
+  readonly feeds: { readonly maxRejectionRate: number }
+  /** Match probabilities at or above `link` link a record to a child; at or above `review`, a person decides. */
+  readonly linkage: { readonly link: number; readonly review: number }
 }
 
 /** One entry per variable: the README's configuration table is checked against this list. */
@@ -36,6 +40,9 @@ export const CONFIG_VARIABLES = [
   { name: 'DEMO_DATA', default: 'true (false in production)', description: 'Load the demo local authority on first start when the store is empty.' },
   { name: 'DEMO_CHILDREN', default: '20000', description: 'Number of children in the demo local authority (100–1,000,000).' },
   { name: 'DEMO_SEED', default: '1', description: 'Seed of the demo population (same seed, same children).' },
+  { name: 'FEED_MAX_REJECTION_RATE', default: '0.05', description: 'Share of rejected rows (0–1) above which a feed file is refused whole and nothing is loaded.' },
+  { name: 'LINKAGE_LINK_THRESHOLD', default: '0.99', description: 'Match probability at or above which a record is linked to a child without review (0.5–1).' },
+  { name: 'LINKAGE_REVIEW_THRESHOLD', default: '0.5', description: 'Match probability at or above which (and below the link threshold) a person decides (0.01–the link threshold).' },
   { name: 'DATA_ENCRYPTION_KEY', default: '(a fixed development key; required in production)', description: '32 random bytes, base64: encrypts second-factor secrets at rest. Generate with: openssl rand -base64 32' },
 ] as const
 
@@ -103,6 +110,20 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const poolSize = integer('DATABASE_POOL_SIZE', 10, 1, 200)
   const dataDir = path.resolve(cwd, read('DATA_DIR') ?? './data')
 
+  const fraction = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = read(name)
+    if (raw === undefined) return fallback
+    const value = Number(raw)
+    if (!/^\d*\.?\d+$/.test(raw) || !(value >= min && value <= max)) {
+      problems.push(`${name} must be a number from ${min} to ${max} (got ${JSON.stringify(raw)})`)
+      return fallback
+    }
+    return value
+  }
+  const linkThreshold = fraction('LINKAGE_LINK_THRESHOLD', 0.99, 0.5, 1)
+  const reviewThreshold = fraction('LINKAGE_REVIEW_THRESHOLD', 0.5, 0.01, 1)
+  if (reviewThreshold > linkThreshold) problems.push('LINKAGE_REVIEW_THRESHOLD must not be above LINKAGE_LINK_THRESHOLD')
+
   const dataEncryptionKey = encryptionKey(read('DATA_ENCRYPTION_KEY'), nodeEnv, problems)
   const config: Config = {
     env: nodeEnv,
@@ -122,6 +143,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       seed: integer('DEMO_SEED', 1, 0, 2 ** 31 - 1),
     },
     dataEncryptionKey,
+    feeds: { maxRejectionRate: fraction('FEED_MAX_REJECTION_RATE', 0.05, 0, 1) },
+    linkage: { link: linkThreshold, review: reviewThreshold },
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return deepFreeze(config)

@@ -143,6 +143,8 @@ export interface DataSourceTable {
   authority_id: string | null
   supplies: ColumnType<string[], string[] | undefined, string[]>
   precedence: Generated<number>
+  /** per-field overrides of `precedence` ({ "address": 95 }) */
+  field_precedence: ColumnType<Record<string, number>, string | undefined, string>
   active: Generated<boolean>
   created_at: CreatedAt
 }
@@ -171,6 +173,94 @@ export interface SourceRecordTable {
   received_at: CreatedAt
   updated_at: CreatedAt
   deleted_at: Timestamp | null
+  block_keys: ColumnType<string[], string[] | undefined, string[]>
+  carer_names: string | null
+  held: Generated<boolean>
+  last_load_id: string | null
+}
+
+export type FeedLoadStatus = 'loading' | 'applied' | 'refused'
+export type FeedLoadPhase = 'records' | 'ending' | 'done'
+export interface FeedLoadTable {
+  id: Generated<string>
+  source_id: string
+  file_name: string
+  file_sha256: string
+  format: 'jsonl' | 'csv'
+  kind: 'full' | 'incremental'
+  method: 'bulk' | 'incremental'
+  group_id: string | null
+  status: FeedLoadStatus
+  phase: Generated<FeedLoadPhase>
+  next_line: Generated<number>
+  rows_read: Generated<number>
+  rows_rejected: Generated<number>
+  counts: ColumnType<Record<string, number>, string | undefined, string>
+  refusal: string | null
+  channel: 'cli' | 'api' | 'system'
+  loaded_by_user_id: string | null
+  started_at: CreatedAt
+  finished_at: Timestamp | null
+}
+
+export interface FeedRejectionTable {
+  load_id: string
+  line: number
+  record_id: string | null
+  reason: string
+}
+
+export interface LinkageModelTable {
+  version: string
+  model: string
+  trained_on: number
+  active: Generated<boolean>
+  created_at: CreatedAt
+}
+
+export type ReviewKind = 'record' | 'children'
+export type ReviewStatus = 'open' | 'awaiting_approval' | 'same' | 'different' | 'withdrawn'
+export interface MatchReviewTable {
+  id: Generated<string>
+  kind: ReviewKind
+  authority_id: string
+  source_record_id: string | null
+  child_id: string
+  other_child_id: string | null
+  match_probability: number
+  reason: string
+  explanation: ColumnType<unknown, string | null | undefined, string | null>
+  status: Generated<ReviewStatus>
+  decided_by_user_id: string | null
+  decided_at: Timestamp | null
+  approved_by_user_id: string | null
+  approved_at: Timestamp | null
+  created_at: CreatedAt
+}
+
+export interface ChildMergeTable {
+  id: Generated<string>
+  merged_child_id: string
+  into_child_id: string
+  review_id: string | null
+  moved_record_ids: string[]
+  decided_by_user_id: string
+  approved_by_user_id: string
+  merged_at: CreatedAt
+  split_by_user_id: string | null
+  split_at: Timestamp | null
+}
+
+export type ConflictField = 'date_of_birth' | 'gender' | 'address_status'
+export interface RecordConflictTable {
+  id: Generated<string>
+  child_id: string
+  field: ConflictField
+  values: ColumnType<unknown, string, string>
+  status: Generated<'open' | 'resolved'>
+  created_at: CreatedAt
+  resolved_by_user_id: string | null
+  resolved_at: Timestamp | null
 }
 
 export interface RecordLinkTable {
@@ -364,6 +454,12 @@ export interface Database {
   totp_credential: TotpCredentialTable
   webauthn_credential: WebauthnCredentialTable
   enrolment_invitation: EnrolmentInvitationTable
+  feed_load: FeedLoadTable
+  feed_rejection: FeedRejectionTable
+  linkage_model: LinkageModelTable
+  match_review: MatchReviewTable
+  child_merge: ChildMergeTable
+  record_conflict: RecordConflictTable
 }
 
 export type Organisation = Selectable<OrganisationTable>
@@ -385,5 +481,7 @@ export type DataSource = Selectable<DataSourceTable>
 export type SourceRecord = Selectable<SourceRecordTable>
 export type NewSourceRecord = Insertable<SourceRecordTable>
 export type RecordLink = Selectable<RecordLinkTable>
+export type FeedLoad = Selectable<FeedLoadTable>
+export type MatchReview = Selectable<MatchReviewTable>
 export type AuditEvent = Selectable<AuditEventTable>
 export type UserSession = Selectable<UserSessionTable>

@@ -86,4 +86,19 @@ export class SourceRepository {
       source_record_id: eb.ref('excluded.source_record_id'), source_id: eb.ref('excluded.source_id'), recorded_at: new Date(),
     }))).execute()
   }
+
+  async authorityIds(): Promise<string[]> {
+    const rows = await this.#db.selectFrom('organisation').select('id').where('kind', '=', 'local_authority').orderBy('code').execute()
+    return rows.map((r) => r.id)
+  }
+
+  /** (source code, record ID, child) of every linked record of these sources. */
+  async linkedRecordsOfSources(sourceIds: readonly string[]): Promise<[string, string, string][]> {
+    if (sourceIds.length === 0) return []
+    const rows = await this.#db.selectFrom('source_record as r')
+      .innerJoin('record_link as l', (j) => j.onRef('l.source_record_id', '=', 'r.id').on('l.state', '=', 'linked'))
+      .innerJoin('data_source as s', 's.id', 'r.source_id')
+      .select(['s.code', 'r.record_id', 'l.child_id']).where('r.source_id', 'in', [...sourceIds]).execute()
+    return rows.map((r) => [r.code, r.record_id, r.child_id])
+  }
 }

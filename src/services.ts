@@ -4,6 +4,8 @@ import { ChildRepository } from './children/child.repository.ts'
 import type { DatabaseHandle } from './db/client.ts'
 import { FeedLoader } from './feeds/feed-loader.service.ts'
 import { FeedRepository } from './feeds/feed.repository.ts'
+import { ReviewRepository } from './feeds/review.repository.ts'
+import { ReviewService } from './feeds/review.service.ts'
 import { SourceRepository } from './feeds/source.repository.ts'
 import { AuditRepository } from './governance/audit.repository.ts'
 import { ShieldRepository } from './governance/shield.repository.ts'
@@ -55,10 +57,12 @@ export function createServices(database: DatabaseHandle, options: ServiceOptions
     clock, maxRejectionRate: options.feeds?.maxRejectionRate ?? 0.05,
     ...(options.linkage ? { thresholds: { link: options.linkage.link, review: options.linkage.review } } : {}),
   })
+  const review = new ReviewService({ db, reviews: new ReviewRepository(db), feeds: repositories.feeds, loader: feedLoader, audit: repositories.audit, clock })
   return {
     database,
     repositories,
     feedLoader,
+    review,
     shielding: new ShieldingService({ db, children: repositories.children, shields: repositories.shields, audit: repositories.audit, clock }),
     clock,
     signIn,

@@ -520,6 +520,33 @@ export class FeedLoader {
     })
   }
 
+  // --- used by the data-quality queue ---------------------------------------------------------
+
+  /** A held record joins a child because a person said so: its carers and involvements arrive. */
+  async joinRecord(sourceRecordId: string, childId: string, userId: string, trx: Transaction<Database>): Promise<void> {
+    const stored = await this.#feeds.recordPayload(sourceRecordId, trx)
+    await this.#feeds.link({ sourceRecordId, childId, decidedBy: 'person', userId }, trx)
+    const orgIds = await this.#feeds.organisationIds(trx)
+    await this.#contribute(trx, sourceRecordId, childId, { op: 'upsert', record_id: stored.recordId, ...stored.payload }, orgIds, this.#options.clock.now().toISOString().slice(0, 10))
+    await this.resurvive([childId], trx)
+  }
+
+  /** A held record that a person found to be nobody known becomes a new child. */
+  async recordToNewChild(sourceRecordId: string, authorityId: string, userId: string, trx: Transaction<Database>): Promise<string> {
+    const stored = await this.#feeds.recordPayload(sourceRecordId, trx)
+    const child = stored.payload.child as FeedChild
+    const created = await this.#children.create({
+      givenName: child.given_name, familyName: child.family_name, gender: child.gender ?? 'not_specified', dateOfBirth: child.date_of_birth,
+      responsibleAuthorityId: authorityId, archiveDueOn: archiveDueOn(child.date_of_birth), addressStatus: 'no_known_address',
+    }, trx)
+    await this.joinRecord(sourceRecordId, created.id, userId, trx)
+    return created.id
+  }
+
+  async resurvive(childIds: readonly string[], trx: Transaction<Database>): Promise<void> {
+    await this.#resurvive(childIds, await this.#feeds.sourcePrecedences(trx), trx)
+  }
+
   // --- bulk (initial load) ------------------------------------------------------------------
 
   async #applyBulk(group: Prepared[], onProgress?: (lines: number) => void): Promise<void> {

@@ -3,7 +3,7 @@
 // child (survivorship, carers, involvements, conflicts).
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { ConflictField, Database, FeedLoad, FeedLoadPhase, LinkDecider, ProvenanceField } from '../db/schema.ts'
-import type { FeedCarer, FeedInvolvement } from './feed-record.ts'
+import type { FeedCarer, FeedInvolvement, FeedRecord } from './feed-record.ts'
 import { SENSITIVE_SERVICE_TYPES } from './feed-record.ts'
 import type { SourceFacts, SurvivingChild } from './survivorship.ts'
 
@@ -156,14 +156,14 @@ export class FeedRepository {
 
   // --- registry -------------------------------------------------------------------------------
 
-  async organisationIds(): Promise<Map<string, string>> {
-    const rows = await this.#db.selectFrom('organisation').select(['id', 'code']).execute()
+  async organisationIds(db: Executor = this.#db): Promise<Map<string, string>> {
+    const rows = await db.selectFrom('organisation').select(['id', 'code']).execute()
     return new Map(rows.map((r) => [r.code, r.id]))
   }
 
   /** Each source's precedence (and per-field overrides) and supplying organisation. */
-  async sourcePrecedences(): Promise<Map<string, { precedence: number; fields: Record<string, number>; organisationId: string }>> {
-    const rows = await this.#db.selectFrom('data_source').select(['id', 'precedence', 'field_precedence', 'organisation_id']).execute()
+  async sourcePrecedences(db: Executor = this.#db): Promise<Map<string, { precedence: number; fields: Record<string, number>; organisationId: string }>> {
+    const rows = await db.selectFrom('data_source').select(['id', 'precedence', 'field_precedence', 'organisation_id']).execute()
     return new Map(rows.map((r) => [r.id, { precedence: r.precedence, fields: r.field_precedence, organisationId: r.organisation_id }]))
   }
 
@@ -278,6 +278,12 @@ export class FeedRepository {
   async rejectLink(sourceRecordId: string, childId: string, userId: string, trx: Transaction<Database>): Promise<void> {
     await trx.insertInto('record_link').values({ source_record_id: sourceRecordId, child_id: childId, state: 'rejected', decided_by: 'person', decided_by_user_id: userId })
       .onConflict((oc) => oc.columns(['source_record_id', 'child_id']).doUpdateSet({ state: 'rejected', decided_by: 'person', decided_by_user_id: userId, decided_at: new Date() })).execute()
+  }
+
+  async recordPayload(id: string, trx: Executor): Promise<{ recordId: string; payload: Pick<FeedRecord, 'child' | 'carers' | 'involvements'> }> {
+    const row = await trx.selectFrom('source_record').select(['record_id', 'payload']).where('id', '=', id).executeTakeFirstOrThrow()
+    const payload = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Pick<FeedRecord, 'child' | 'carers' | 'involvements'>
+    return { recordId: row.record_id, payload }
   }
 
   // --- what records make of a child ---------------------------------------------------------

@@ -2,8 +2,10 @@
 import type { Migration } from 'kysely/migration'
 import * as m0001 from './0001_child_index.ts'
 import * as m0002 from './0002_sign_in.ts'
+import * as m0005 from './0005_lifecycle.ts'
 
 export const migrations: Record<string, Migration> = {
   '0001_child_index': m0001,
   '0002_sign_in': m0002,
+  '0005_lifecycle': m0005,
 }

@@ -7,6 +7,7 @@ import { registerGenerateCommand } from '../synthetic/generate.command.ts'
 import { registerUsersCommand } from '../people/users.command.ts'
 import { registerLinkCommand } from '../linkage/link.command.ts'
 import { registerAuditCommand } from '../governance/audit.command.ts'
+import { registerLifecycleCommands } from '../lifecycle/lifecycle.command.ts'
 
 const program = new Command()
   .name('contactpoint')
@@ -21,6 +22,7 @@ registerGenerateCommand(program)
 registerUsersCommand(program)
 registerLinkCommand(program)
 registerAuditCommand(program)
+registerLifecycleCommands(program)
 
 await program.parseAsync(process.argv)
 

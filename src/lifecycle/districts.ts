@@ -2,8 +2,6 @@
 // authority map that lets responsibility follow a child who moves. Operators load the map from a
 // CSV (`contactpoint lifecycle districts FILE`), typically derived from the ONS postcode directory;
 // a district that straddles two authorities goes to the one holding most of its postcodes.
-import type { World } from '../synthetic/world.ts'
-
 const DISTRICT = /^[A-Z]{1,2}[0-9][0-9A-Z]?$/
 
 /** The outward code of a postcode, upper case; null when it does not look like a postcode. Mirrors the SQL in lifecycle.repository.ts. */
@@ -48,7 +46,3 @@ export function parseDistrictCsv(text: string): { rows: DistrictRow[]; problems:
   return { rows, problems }
 }
 
-/** The district map of a synthetic world: each town's districts belong to its authority. */
-export function worldDistricts(world: Pick<World, 'authorities'>): DistrictRow[] {
-  return world.authorities.flatMap((a) => a.towns.flatMap((t) => t.districts.map((district) => ({ district, authorityCode: a.code }))))
-}

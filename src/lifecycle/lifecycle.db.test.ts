@@ -291,6 +291,15 @@ describe('the daily schedule', () => {
     await schedule.stop()
   })
 
+  test('two processes waking at once: exactly one runs the day', async () => {
+    clock = new FakeClock('2026-06-01T09:00:00Z')
+    services = createServices(handle, { encryptionKey: Buffer.alloc(32, 7), clock })
+    const other = createServices(handle, { encryptionKey: Buffer.alloc(32, 7), clock })
+    const results = await Promise.all([services.lifecycle.runDaily(), other.lifecycle.runDaily()])
+    assert.equal(results.filter((r) => r !== null).length, 1)
+    assert.equal((await services.repositories.audit.listForSubject('lifecycle', '2026-06-01')).length, 1)
+  })
+
   test('a started schedule runs straight away, and stop() waits for it and ends the timer', async () => {
     clock = new FakeClock('2026-06-01T09:00:00Z')
     services = createServices(handle, { encryptionKey: Buffer.alloc(32, 7), clock })

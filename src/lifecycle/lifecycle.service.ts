@@ -87,9 +87,28 @@ export class LifecycleService {
     if (!dryRun && options.asOf > this.today()) {
       throw new AppError('validation_failed', `A run cannot be as of a date after today (${this.today()}): use --dry-run to see what is coming`)
     }
+    return await this.#locked(options.asOf, dryRun, options.channel ?? 'cli', false) as LifecycleReport
+  }
+
+  /**
+   * The scheduled run: as of today, unless a run as of today (or later) has already been applied —
+   * checked under the lock, so of several processes that wake at once exactly one runs. Null when skipped.
+   */
+  async runDaily(): Promise<LifecycleReport | null> {
+    const asOf = this.today()
+    const last = await this.#state.get<LastRun>(LAST_RUN_KEY)
+    if (last && last.asOf >= asOf) return null
+    return this.#locked(asOf, false, 'system', true)
+  }
+
+  async #locked(asOf: string, dryRun: boolean, channel: AuditChannel, skipIfDone: boolean): Promise<LifecycleReport | null> {
     try {
       return await this.#repository.inLockedTransaction(async (trx) => {
-        const report = await this.#apply(trx, options.asOf, dryRun, options.channel ?? 'cli')
+        if (skipIfDone) {
+          const last = await this.#state.get<LastRun>(LAST_RUN_KEY, trx)
+          if (last && last.asOf >= asOf) return null
+        }
+        const report = await this.#apply(trx, asOf, dryRun, channel)
         if (dryRun) throw new DryRunRollback(report)
         return report
       })
@@ -97,14 +116,6 @@ export class LifecycleService {
       if (error instanceof DryRunRollback) return error.report
       throw error
     }
-  }
-
-  /** The scheduled run: as of today, unless a run as of today (or later) has already been applied. Null when skipped. */
-  async runDaily(): Promise<LifecycleReport | null> {
-    const asOf = this.today()
-    const last = await this.#state.get<LastRun>(LAST_RUN_KEY)
-    if (last && last.asOf >= asOf) return null
-    return this.run({ asOf, channel: 'system' })
   }
 
   async lastRun(): Promise<LastRun | undefined> {

@@ -10,6 +10,10 @@ import { SourceRepository } from './feeds/source.repository.ts'
 import { AuditRepository } from './governance/audit.repository.ts'
 import { ShieldRepository } from './governance/shield.repository.ts'
 import { ShieldingService } from './governance/shielding.service.ts'
+import { CoverageRepository } from './lifecycle/coverage.repository.ts'
+import { CoverageService } from './lifecycle/coverage.service.ts'
+import { LifecycleRepository } from './lifecycle/lifecycle.repository.ts'
+import { LifecycleService } from './lifecycle/lifecycle.service.ts'
 import { OrganisationRepository } from './people/organisation.repository.ts'
 import { AccreditationService } from './people/accreditation.service.ts'
 import { CredentialRepository } from './people/credential.repository.ts'
@@ -47,6 +51,8 @@ export function createServices(database: DatabaseHandle, options: ServiceOptions
     credentials: new CredentialRepository(db),
     shields: new ShieldRepository(db),
     feeds: new FeedRepository(db),
+    lifecycle: new LifecycleRepository(db),
+    coverage: new CoverageRepository(db),
   }
   const signIn = new SignInService({
     relyingParty: relyingPartyOf(options.publicUrl ?? 'http://localhost:3000'),
@@ -65,6 +71,8 @@ export function createServices(database: DatabaseHandle, options: ServiceOptions
     review,
     shielding: new ShieldingService({ db, children: repositories.children, shields: repositories.shields, audit: repositories.audit, clock }),
     clock,
+    lifecycle: new LifecycleService({ repository: repositories.lifecycle, audit: repositories.audit, state: repositories.systemState, clock }),
+    coverage: new CoverageService({ repository: repositories.coverage, audit: repositories.audit, clock }),
     signIn,
     accreditation: new AccreditationService({
       organisations: repositories.organisations, users: repositories.users, sessions: repositories.sessions, audit: repositories.audit, clock,

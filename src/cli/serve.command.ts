@@ -4,6 +4,7 @@ import { describeStore } from '../config/config.ts'
 import { migrateToLatest, pendingMigrations } from '../db/migrate.ts'
 import { DEMO_PASSWORD, DEMO_USERS } from '../demo/demo-users.ts'
 import { DemoLoader } from '../demo/demo-loader.ts'
+import { scheduleLifecycle } from '../lifecycle/lifecycle.schedule.ts'
 import { fail, withRuntime, type Runtime } from './runtime.ts'
 import { progressReporter } from './progress.ts'
 
@@ -37,7 +38,13 @@ export function registerServeCommands(program: Command): void {
 }
 
 async function serve({ config, logger, database }: Runtime): Promise<void> {
-  const { app } = await buildApp({ config, database, logger })
+  const { app, services } = await buildApp({ config, database, logger })
+  // The record lifecycle once a day (docs/operations.md): counts only in the log, details in the audit trail.
+  const lifecycle = scheduleLifecycle(services.lifecycle, {
+    onReport: (report) => logger.info({ lifecycle: report }, 'lifecycle run'),
+    onError: (error) => logger.error({ err: error }, 'lifecycle run failed; it is tried again within the hour'),
+  })
+  app.addHook('onClose', () => lifecycle.stop())
   await app.listen({ host: config.http.host, port: config.http.port })
   const demo = config.demo.load && await new DemoLoader(database, config.dataEncryptionKey).isLoaded()
   console.log([

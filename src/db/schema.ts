@@ -106,6 +106,8 @@ export interface ChildTable {
   retention_extension_basis: 'care_leaver' | 'learning_difficulty_or_disability' | null
   archived_at: Timestamp | null
   delete_due_on: DateOnly | null
+  /** The day the child was first known to have left England (set by the lifecycle job); null otherwise. */
+  left_england_on: ColumnType<DateOnly | null, DateOnly | null | undefined, DateOnly | null>
   version: Generated<number>
   created_at: CreatedAt
   updated_at: CreatedAt
@@ -378,6 +380,12 @@ export interface AuditEventTable {
   hash: string
 }
 
+export interface PostcodeDistrictTable {
+  district: string
+  authority_id: string
+  updated_at: CreatedAt
+}
+
 export interface SystemStateTable {
   key: string
   value: ColumnType<unknown, string, string>
@@ -450,6 +458,7 @@ export interface Database {
   shield_decision: ShieldDecisionTable
   audit_event: AuditEventTable
   system_state: SystemStateTable
+  postcode_district: PostcodeDistrictTable
   user_session: UserSessionTable
   totp_credential: TotpCredentialTable
   webauthn_credential: WebauthnCredentialTable

@@ -28,7 +28,7 @@ function run(args: string[], env: Record<string, string> = {}) {
 test('--help lists every command and each command has its own help', () => {
   const help = run(['--help'])
   assert.equal(help.status, 0)
-  const commands = ['start', 'serve', 'migrate', 'demo', 'generate', 'users', 'link', 'audit']
+  const commands = ['start', 'serve', 'migrate', 'demo', 'generate', 'users', 'link', 'audit', 'lifecycle', 'coverage']
   for (const command of commands) assert.match(help.stdout, new RegExp(`^\\s+${command}\\b`, 'm'), command)
   for (const command of commands) {
     const own = run([command, '--help'])

@@ -16,6 +16,8 @@ export type ComparisonKind =
   | 'residence'
   | 'nhs-number'
   | 'upn'
+  /** parents and carers by name: all the same, one in common, a family name in common, different */
+  | 'carers'
   /** an extra attribute compared as a category (exact or not, term-frequency adjusted) */
   | 'extra-exact'
   /** an extra attribute compared as text (exact, Jaro–Winkler bands) */
@@ -112,6 +114,7 @@ export const DEFAULT_SETTINGS: ModelSettings = {
     { kind: 'residence' },
     { kind: 'nhs-number' },
     { kind: 'upn' },
+    { kind: 'carers' },
   ],
   // Identifiers; date of birth with a phonetic family name (current, former or part of a
   // double-barrelled name); given and family names in either order with the year of birth (a

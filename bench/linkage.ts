@@ -141,10 +141,14 @@ async function runSynthetic(name: string, dir: string): Promise<RunResult> {
 // -------------------------------------------------------------------------------------------
 // The parent: prepares synthetic data, runs each measurement in its own process, writes the report
 
+/** Raised when the generator's files change in a way the linkage reads (2: a carers column). */
+const POPULATION_FORMAT = 2
+
 async function population(children: number, withChildren: boolean): Promise<string> {
   const dir = join(BENCH_DIR, `children-${children}`)
   const manifest = join(dir, 'manifest.json')
-  if (existsSync(manifest)) {
+  const stamp = join(dir, 'bench-format.txt')
+  if (existsSync(manifest) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === String(POPULATION_FORMAT)) {
     const m = JSON.parse(readFileSync(manifest, 'utf8')) as { options: { children: number; seed: string; with_children: boolean } }
     if (m.options.children === children && m.options.seed === SEED && (m.options.with_children || !withChildren)) return dir
   }
@@ -152,6 +156,7 @@ async function population(children: number, withChildren: boolean): Promise<stri
   await mkdir(dir, { recursive: true })
   console.log(`generating ${children.toLocaleString('en-GB')} synthetic children…`)
   await writePopulation({ children, seed: SEED, outDir: dir, formats: ['csv'], withChildren })
+  await writeFile(stamp, `${POPULATION_FORMAT}\n`)
   return dir
 }
 
@@ -256,7 +261,8 @@ async function main(): Promise<void> {
     if (!wanted(name)) continue
     const children = Math.round(target / recordsPerChild)
     const cachedResult = values.reuse && existsSync(join(RESULTS_DIR, `${name}.json`))
-    const dir = cachedResult ? '' : await population(children, false)
+    // with children.jsonl, so that twin and triplet merges are counted at every size
+    const dir = cachedResult ? '' : await population(children, true)
     const r = await child(`synthetic:${name}:${dir}`, values.reuse)
     console.log(summaryLine(r))
     scaleResults.push(r)

@@ -19,6 +19,10 @@ export type { Candidate, CandidatePair, ChildScore, IncomingDecision, IncomingOp
 export { adjustWithDecisions, checkWithDecisions, constraintsFor } from './decisions.ts'
 export type { Constraints, DecisionCheck, LevelCheck, PersonDecision, RecordRef } from './decisions.ts'
 
+// shadow re-match: what a new model or thresholds would change, not applied
+export { shadowRematch } from './shadow.ts'
+export type { LinkedRecord, PairChange, ShadowReport, ShadowSide } from './shadow.ts'
+
 // the trained model: saved as versioned JSON and reused
 export { MODEL_FORMAT, MODEL_VERSION, parseModel, serialiseModel } from './model.ts'
 export type { ModelComparison, ModelLevel, TrainedModel, TrainingReport } from './model.ts'

@@ -22,6 +22,9 @@ import { mergePatterns, trainModel } from './training.ts'
 import type { PatternCounts } from './training.ts'
 import type { LinkRecord } from './types.ts'
 
+/** Below this many candidate pairs (before de-duplication) scoring stays on the calling thread. */
+const INLINE_SCORING_PAIRS = 400_000
+
 export type LinkStage = 'preparing' | 'blocking' | 'training' | 'scoring' | 'clustering'
 
 export interface LinkProgress {
@@ -65,6 +68,8 @@ export interface LinkResult {
     readonly candidatePairs: number
     readonly rules: readonly RuleStats[]
     readonly workers: number
+    /** threads that scored the candidate pairs (1 when few enough to score here) */
+    readonly scoringThreads: number
   }
 }
 
@@ -129,12 +134,15 @@ export async function linkPrepared(prepared: Prepared, options: LinkOptions = {}
       done += t.weight
       progress({ stage: 'scoring', done, total })
     }
-    // each thread builds its scorer (word weights, value frequencies) before the clock for scoring starts
-    if (pool) await pool.setModel(model)
-    const scorer = pool ? null : new Scorer(model, prepared, 'data')
+    // A few hundred thousand pairs are scored here: handing them to threads (each compiling the
+    // scoring code afresh) costs more than it saves. Each thread builds its scorer (word weights,
+    // value frequencies) before the clock for scoring starts.
+    const inline = !pool || total < INLINE_SCORING_PAIRS
+    if (pool && !inline) await pool.setModel(model)
+    const scorer = inline ? new Scorer(model, prepared, 'data') : null
     progress({ stage: 'scoring', done: 0, total })
     let parts: ScoredPairs[]
-    if (pool) {
+    if (pool && !inline) {
       parts = await pool.scoreTasks(tasks, floor, onTask)
     } else {
       parts = tasks.map((t) => {
@@ -148,7 +156,7 @@ export async function linkPrepared(prepared: Prepared, options: LinkOptions = {}
     progress({ stage: 'clustering' })
     const decisions = options.decisions ?? []
     const constraints = decisions.length > 0 ? constraintsFor(prepared, decisions) : undefined
-    const clusters = clusterRecords(n, pairs, new Scorer(model, prepared, 'data'), model.settings, constraints)
+    const clusters = clusterRecords(n, pairs, scorer ?? new Scorer(model, prepared, 'data'), model.settings, constraints)
     return {
       model,
       prepared,
@@ -156,7 +164,7 @@ export async function linkPrepared(prepared: Prepared, options: LinkOptions = {}
       pairs,
       clusters,
       ...(decisions.length > 0 ? { decisionCheck: checkWithDecisions(model, prepared, decisions) } : {}),
-      report: { records: n, candidatePairs: pairs.scored, rules: blocking.rules.map((r) => r.stats), workers },
+      report: { records: n, candidatePairs: pairs.scored, rules: blocking.rules.map((r) => r.stats), workers, scoringThreads: inline ? 1 : workers },
     }
   } finally {
     await pool?.close()

@@ -175,6 +175,19 @@ export function clusterRecords(n: number, pairs: ScoredPairs, scorer: Scorer, se
     return named >= 2 ? name : -1
   }
 
+  /** The one given name every named record of a group carries (-1 when none, or several). */
+  const onlyName = (root: number): number => {
+    let name = -1
+    for (const x of membersOf(root)) {
+      const g = givenCol[x] as number
+      if (g < 0) continue
+      if (name >= 0 && g !== name) return -1
+      name = g
+    }
+    return name
+  }
+  const carriesName = (root: number, name: number): boolean => membersOf(root).some((x) => givenCol[x] === name)
+
   const middleCol = scorer.comparer.prepared.columns.middle
   /** A record of group `ra` without middle names whose given name is a given or middle name in group `rb`. */
   const namedLike = (ra: number, rb: number): boolean => {
@@ -269,6 +282,15 @@ export function clusterRecords(n: number, pairs: ScoredPairs, scorer: Scorer, se
           continue
         }
         if (alt.mean < mergeWeight) continue
+        // it fits a child of exactly its given name as well, and is about to join a child called
+        // otherwise (Henry next to twins Henry and Harry): which one, a person decides
+        if (guardNames) {
+          const name = onlyName(small)
+          if (name >= 0 && onlyName(rc) === name && !carriesName(large, name)) {
+            conflict = true
+            continue
+          }
+        }
         const between = assess(large, rc)
         // fits two children who cannot be one (twins, two NHS numbers): always a person's decision;
         // fits two groups that do not agree with each other almost equally: also

@@ -87,7 +87,7 @@ async function runPublic(name: DatasetName): Promise<RunResult> {
   })
   const b = blockingRecall(result.blocking, entityOf)
   const scoring = clock.stages.scoring ?? 0
-  const workers = result.report.workers
+  const workers = result.report.scoringThreads
   return {
     name, description: d.description, records: result.report.records, truePairs: e.pairwise.actual, blockingRecall: b.kept / Math.max(1, b.truePairs),
     candidatePairs: result.report.candidatePairs, pairwise: e.pairwise, cluster: e.cluster, clusters: result.clusters.count, reviewPairs: result.clusters.review.length,
@@ -125,7 +125,7 @@ async function runSynthetic(name: string, dir: string): Promise<RunResult> {
   const groups = await twinGroups(dir, truth.entities)
   const twins = groups ? twinFalseMerges(truth.entityOf, report.result.clusters.clusterOf, groups) : null
   const scoring = clock.stages.scoring ?? 0
-  const workers = report.result.report.workers
+  const workers = report.result.report.scoringThreads
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { counts: { children: number; twin_groups: number } }
   return {
     name,
@@ -141,10 +141,14 @@ async function runSynthetic(name: string, dir: string): Promise<RunResult> {
 // -------------------------------------------------------------------------------------------
 // The parent: prepares synthetic data, runs each measurement in its own process, writes the report
 
+/** Raised when the generator's files change in a way the linkage reads (2: a carers column). */
+const POPULATION_FORMAT = 2
+
 async function population(children: number, withChildren: boolean): Promise<string> {
   const dir = join(BENCH_DIR, `children-${children}`)
   const manifest = join(dir, 'manifest.json')
-  if (existsSync(manifest)) {
+  const stamp = join(dir, 'bench-format.txt')
+  if (existsSync(manifest) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === String(POPULATION_FORMAT)) {
     const m = JSON.parse(readFileSync(manifest, 'utf8')) as { options: { children: number; seed: string; with_children: boolean } }
     if (m.options.children === children && m.options.seed === SEED && (m.options.with_children || !withChildren)) return dir
   }
@@ -152,6 +156,7 @@ async function population(children: number, withChildren: boolean): Promise<stri
   await mkdir(dir, { recursive: true })
   console.log(`generating ${children.toLocaleString('en-GB')} synthetic children…`)
   await writePopulation({ children, seed: SEED, outDir: dir, formats: ['csv'], withChildren })
+  await writeFile(stamp, `${POPULATION_FORMAT}\n`)
   return dir
 }
 
@@ -199,7 +204,7 @@ function table(results: readonly RunResult[]): string {
 
 function stagesTable(results: readonly RunResult[]): string {
   const names = ['reading', 'preparing', 'blocking', 'training', 'scoring', 'clustering', 'writing']
-  const head = `| Data set | Workers | ${names.join(' | ')} |\n| --- | ---: | ${names.map(() => '---:').join(' | ')} |`
+  const head = `| Data set | Scoring threads | ${names.join(' | ')} |\n| --- | ---: | ${names.map(() => '---:').join(' | ')} |`
   return [head, ...results.map((r) => `| ${r.name} | ${r.workers} | ${names.map((s) => (r.stages[s] === undefined ? '–' : `${(r.stages[s] as number).toFixed(1)} s`)).join(' | ')} |`)].join('\n')
 }
 
@@ -256,7 +261,8 @@ async function main(): Promise<void> {
     if (!wanted(name)) continue
     const children = Math.round(target / recordsPerChild)
     const cachedResult = values.reuse && existsSync(join(RESULTS_DIR, `${name}.json`))
-    const dir = cachedResult ? '' : await population(children, false)
+    // with children.jsonl, so that twin and triplet merges are counted at every size
+    const dir = cachedResult ? '' : await population(children, true)
     const r = await child(`synthetic:${name}:${dir}`, values.reuse)
     console.log(summaryLine(r))
     scaleResults.push(r)
@@ -275,11 +281,13 @@ async function main(): Promise<void> {
     ['historical_50k: pairwise F1 ≥ 0.80, cluster F1 within 0.02 of it', h ? `pairwise ${f4(h.pairwise.f1)}, cluster ${f4(h.cluster.f1)} (${h.cluster.f1 >= h.pairwise.f1 ? 'above' : 'below'} pairwise by ${f4(Math.abs(h.cluster.f1 - h.pairwise.f1))})` : '–',
       h === undefined ? '–' : h.pairwise.f1 < 0.8 || h.cluster.f1 < h.pairwise.f1 - 0.02 ? '**not met**'
         : Math.abs(h.cluster.f1 - h.pairwise.f1) <= 0.02 ? 'met' : 'met for over-merging (clusters are not worse than pairs); not within 0.02, because clusters are better'],
-    ['Synthetic children: F1 ≥ 0.99, zero twin merges', synth.map((r) => `${r.name}: pairwise ${f4(r.pairwise.f1)}, cluster ${f4(r.cluster.f1)}, ${r.twins?.falseMerges ?? '?'} twin merges`).join('; '),
-      verdict(synth.every((r) => r.pairwise.f1 >= 0.99 && r.cluster.f1 >= 0.99 && r.twins?.falseMerges === 0))],
-    ['≥ 250,000 scored pairs per second per core (runs scoring a million pairs or more; below that fixed costs dominate)',
-      allRuns.filter((r) => r.candidatePairs >= 1_000_000).map((r) => `${r.name} ${n(r.pairsPerSecondPerCore)}`).join('; ') || '–',
-      verdict(allRuns.filter((r) => r.candidatePairs >= 1_000_000).every((r) => r.pairsPerSecondPerCore >= 250_000))],
+    ['Synthetic children: F1 ≥ 0.99, zero twin merges', [...synth, ...scaleResults].map((r) => `${r.name}: pairwise ${f4(r.pairwise.f1)}, cluster ${f4(r.cluster.f1)}, ${r.twins?.falseMerges ?? '?'} twin merges`).join('; '),
+      verdict([...synth, ...scaleResults].every((r) => r.pairwise.f1 >= 0.99 && r.cluster.f1 >= 0.99 && r.twins?.falseMerges === 0))],
+    ['≥ 250,000 scored pairs per second per core', allRuns.map((r) => `${r.name} ${n(r.pairsPerSecondPerCore)}`).join('; ') || '–',
+      allRuns.every((r) => r.pairsPerSecondPerCore >= 250_000) ? 'met on every run'
+        : allRuns.filter((r) => r.candidatePairs >= 1_000_000).every((r) => r.pairsPerSecondPerCore >= 250_000)
+          ? `met on runs scoring a million pairs or more; **not met** on ${allRuns.filter((r) => r.pairsPerSecondPerCore < 250_000).map((r) => r.name).join(', ')} (under a second of scoring, where starting the threads' compiled code dominates)`
+          : '**not met**'],
     ...scaleResults.map((r): [string, string, string] => [
       `${n(r.records)} source records end to end (≤ 2 min for 1 M; ≤ 25 min under 16 GiB for 7 M)`, `${r.wallSeconds.toFixed(1)} s, peak ${n(r.peakRssMb)} MB`,
       verdict(r.records <= 1_500_000 ? r.wallSeconds <= 120 : r.wallSeconds <= 1500 && r.peakRssMb < 16 * 1024)]),
@@ -295,7 +303,8 @@ throughout: link at match probability ≥ 0.99, review ≥ 0.5; no threshold is 
 - **Pairwise**: the pairs the model links (outcome *link*) against all true pairs. **Cluster**: every pair of records
   placed in one cluster against all true pairs. For FEBRL4 (a link between two files) only pairs across the files count.
 - **Blocking recall**: the share of true pairs that blocking puts in front of the model at all.
-- **Pairs/s/core**: candidate pairs scored ÷ (scoring time × worker threads); all cores are used from 20,000 records.
+- **Pairs/s/core**: candidate pairs scored ÷ (scoring time × scoring threads); all cores are used from 20,000 records, except that
+  fewer than 400,000 candidate pairs are scored on one thread (handing them to threads costs more than it saves).
 - **Peak memory**: the process's maximum resident set size (worker threads included).
 - FEBRL, historical_50k and fake_1000 are adults whose errors replace given names wholesale, so the family guard (a
   child keeps their given name; twins and siblings are never linked automatically) is off for them; their comparisons

@@ -96,5 +96,5 @@ export interface FeedRecord {
 /** Columns of identity-only CSV feeds, shared with `contactpoint link`. */
 export const IDENTITY_CSV_COLUMNS = [
   'source', 'record_id', 'given_name', 'middle_names', 'family_name', 'former_family_names',
-  'date_of_birth', 'gender', 'address', 'postcode', 'nhs_number', 'upn',
+  'date_of_birth', 'gender', 'address', 'postcode', 'nhs_number', 'upn', 'carers',
 ] as const

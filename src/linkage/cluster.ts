@@ -9,6 +9,7 @@
 //     and that group cannot join this one (twins), a person decides.
 
 import { CANNOT_LINK, FLAG_ID_MATCH, GUARD_SIBLINGS, GUARD_TWINS, pairOutcome } from './comparisons.ts'
+import type { Constraints } from './decisions.ts'
 import type { Scorer } from './model.ts'
 import type { ScoredPairs } from './score.ts'
 import type { ModelSettings } from './settings.ts'
@@ -35,6 +36,10 @@ export interface Clusters {
     readonly refusedDisagree: number
     readonly refusedRunnerUp: number
     readonly largestCluster: number
+    /** groups put together because a person decided two of their records are one child */
+    readonly decidedMerges: number
+    /** "same child" decisions not applied because other decisions say the groups are different children */
+    readonly decisionConflicts: number
   }
 }
 
@@ -43,6 +48,8 @@ interface Assessment {
   readonly forbidden: boolean
   /** forbidden only by the names (possible twins or siblings), not by identifiers or sources */
   readonly byNames: boolean
+  /** forbidden because a person decided that two of the records are different children */
+  readonly decided?: boolean
 }
 
 const CLAMP = 30
@@ -52,7 +59,7 @@ const NAME_GUARDS = GUARD_TWINS | GUARD_SIBLINGS
  * Cluster records from their scored candidate pairs. `scorer` rescores pairs between groups.
  * Deterministic: pairs are taken in order of weight, then record numbers.
  */
-export function clusterRecords(n: number, pairs: ScoredPairs, scorer: Scorer, settings: ModelSettings): Clusters {
+export function clusterRecords(n: number, pairs: ScoredPairs, scorer: Scorer, settings: ModelSettings, constraints?: Constraints): Clusters {
   const linkW = probabilityToWeight(settings.thresholds.link)
   const reviewW = probabilityToWeight(settings.thresholds.review)
   const { mergeWeight, runnerUpMargin, maxCrossPairs } = settings.clustering
@@ -109,6 +116,47 @@ export function clusterRecords(n: number, pairs: ScoredPairs, scorer: Scorer, se
   }
   const membersOf = (root: number): number[] => members.get(root) ?? [root]
 
+  // people's decisions: "different children" keeps two groups apart, "the same child" merges them
+  const cannot = new Map<number, number[]>()
+  const cannotLink = constraints?.cannotLink ?? new Int32Array(0)
+  for (let k = 0; k + 1 < cannotLink.length; k += 2) {
+    const a = cannotLink[k] as number
+    const b = cannotLink[k + 1] as number
+    cannot.set(a, [...(cannot.get(a) ?? []), b])
+    cannot.set(b, [...(cannot.get(b) ?? []), a])
+  }
+  const decidedApart = (ra: number, rb: number): boolean => {
+    if (cannot.size === 0) return false
+    const A = membersOf(ra)
+    const B = membersOf(rb)
+    const [list, other] = A.length <= B.length ? [A, rb] : [B, ra]
+    for (const x of list) for (const y of cannot.get(x) ?? []) if (find(y) === other) return true
+    return false
+  }
+  const merge = (ra: number, rb: number): void => {
+    const A = membersOf(ra)
+    const B = membersOf(rb)
+    const keep = A.length >= B.length ? ra : rb
+    const drop = keep === ra ? rb : ra
+    parent[drop] = keep
+    members.set(keep, membersOf(keep).concat(membersOf(drop)))
+    members.delete(drop)
+  }
+  let decidedMerges = 0
+  let decisionConflicts = 0
+  const mustLink = constraints?.mustLink ?? new Int32Array(0)
+  for (let k = 0; k + 1 < mustLink.length; k += 2) {
+    const ra = find(mustLink[k] as number)
+    const rb = find(mustLink[k + 1] as number)
+    if (ra === rb) continue
+    if (decidedApart(ra, rb)) {
+      decisionConflicts++
+      continue
+    }
+    merge(ra, rb)
+    decidedMerges++
+  }
+
   // Two groups, each holding one given name on two records or more, and the names differ (even as
   // variants: Isabella and Isabelle): two children, most likely twins. A single record with a
   // variant spelling can still join a group.
@@ -127,6 +175,19 @@ export function clusterRecords(n: number, pairs: ScoredPairs, scorer: Scorer, se
     return named >= 2 ? name : -1
   }
 
+  /** The one given name every named record of a group carries (-1 when none, or several). */
+  const onlyName = (root: number): number => {
+    let name = -1
+    for (const x of membersOf(root)) {
+      const g = givenCol[x] as number
+      if (g < 0) continue
+      if (name >= 0 && g !== name) return -1
+      name = g
+    }
+    return name
+  }
+  const carriesName = (root: number, name: number): boolean => membersOf(root).some((x) => givenCol[x] === name)
+
   const middleCol = scorer.comparer.prepared.columns.middle
   /** A record of group `ra` without middle names whose given name is a given or middle name in group `rb`. */
   const namedLike = (ra: number, rb: number): boolean => {
@@ -144,6 +205,7 @@ export function clusterRecords(n: number, pairs: ScoredPairs, scorer: Scorer, se
   }
 
   const assess = (ra: number, rb: number): Assessment => {
+    if (decidedApart(ra, rb)) return { mean: -Infinity, forbidden: true, byNames: false, decided: true }
     const A = membersOf(ra)
     const B = membersOf(rb)
     if (guardNames && A.length >= 2 && B.length >= 2) {
@@ -187,6 +249,11 @@ export function clusterRecords(n: number, pairs: ScoredPairs, scorer: Scorer, se
     const key = Math.min(ra, rb) * 134_217_728 + Math.max(ra, rb)
     if (refused.get(key) === A.length + B.length) continue
     const here = assess(ra, rb)
+    if (here.decided) {
+      // a person has already said these are different children: not proposed again
+      refused.set(key, A.length + B.length)
+      continue
+    }
     if (here.forbidden || here.mean < mergeWeight) {
       refused.set(key, A.length + B.length)
       if (here.forbidden) refusedGuard++
@@ -215,6 +282,15 @@ export function clusterRecords(n: number, pairs: ScoredPairs, scorer: Scorer, se
           continue
         }
         if (alt.mean < mergeWeight) continue
+        // it fits a child of exactly its given name as well, and is about to join a child called
+        // otherwise (Henry next to twins Henry and Harry): which one, a person decides
+        if (guardNames) {
+          const name = onlyName(small)
+          if (name >= 0 && onlyName(rc) === name && !carriesName(large, name)) {
+            conflict = true
+            continue
+          }
+        }
         const between = assess(large, rc)
         // fits two children who cannot be one (twins, two NHS numbers): always a person's decision;
         // fits two groups that do not agree with each other almost equally: also
@@ -229,12 +305,7 @@ export function clusterRecords(n: number, pairs: ScoredPairs, scorer: Scorer, se
       continue
     }
     // merge the smaller group into the larger
-    const keep = A.length >= B.length ? ra : rb
-    const drop = keep === ra ? rb : ra
-    parent[drop] = keep
-    const merged = membersOf(keep).concat(membersOf(drop))
-    members.set(keep, merged)
-    members.delete(drop)
+    merge(ra, rb)
     merges++
   }
 
@@ -252,13 +323,14 @@ export function clusterRecords(n: number, pairs: ScoredPairs, scorer: Scorer, se
     clusterOf[i] = c
   }
   for (const list of members.values()) if (list.length > largest) largest = list.length
-  const finalReview = review.filter((r) => clusterOf[r.a] !== clusterOf[r.b])
+  // pairs already decided by a person, or between children a person has told apart, are not proposed again
+  const finalReview = review.filter((r) => clusterOf[r.a] !== clusterOf[r.b] && !decidedApart(find(r.a), find(r.b)))
   finalReview.sort((x, y) => y.weight - x.weight || x.a - y.a || x.b - y.b)
   return {
     clusterOf,
     count,
     review: dedupeReview(finalReview),
-    stats: { linkPairs: order.length, merges, refusedGuard, refusedDisagree, refusedRunnerUp, largestCluster: largest },
+    stats: { linkPairs: order.length, merges, refusedGuard, refusedDisagree, refusedRunnerUp, largestCluster: largest, decidedMerges, decisionConflicts },
   }
 }
 

@@ -188,6 +188,21 @@ describe('extra attribute levels', () => {
   ])
 })
 
+describe('parents and carers levels', () => {
+  check({ kind: 'carers' }, [
+    ['missing', { carers: 'Sarah Okafor' }, {}],
+    ['missing', { carers: ' ; ' }, { carers: 'Sarah Okafor' }],
+    ['same', { carers: 'Sarah Okafor; David Okafor' }, { carers: ['MRS SARAH OKAFOR'] }],
+    ['same', { carers: ['Sarah Okafor', 'David Okafor'] }, { carers: 'david okafor|sarah okafor' }],
+    ['same', { carers: 'Siobhán O’Brien' }, { carers: 'Siobhan OBrien' }],
+    ['same', { carers: 'Katherine Nowak' }, { carers: 'Kathrine Nowak' }],
+    ['same', { carers: 'Okafor' }, { carers: 'Sarah Okafor' }],
+    ['one', { carers: 'Sarah Okafor; David Okafor' }, { carers: 'Sarah Okafor; Mark Lee' }],
+    ['family', { carers: 'Sarah Okafor' }, { carers: 'Grace Okafor' }],
+    ['different', { carers: 'Sarah Okafor' }, { carers: 'Mark Lee' }],
+  ])
+})
+
 describe('spelling of a familiar ending', () => {
   const table: [string, string, boolean][] = [['hollie', 'holly', true], ['freddie', 'freddy', true], ['kellie', 'kelly', true], ['evie', 'evey', false], ['lily', 'lila', false], ['holly', 'holly', false]]
   for (const [a, b, expected] of table) it(`${a} / ${b} → ${expected}`, () => assert.equal(sameDiminutive(a, b), expected))
@@ -224,6 +239,10 @@ describe('guards', () => {
     ['two valid, different NHS numbers', { source: 'a', recordId: '1', givenName: 'Oliver', nhsNumber: nhs1, ...base }, { source: 'b', recordId: '2', givenName: 'Oliver', nhsNumber: nhs2, ...base }, GUARD_ID_CONFLICT, GUARD_SAME_SOURCE_IDS],
     ['same source, two valid, different NHS numbers', { source: 'a', recordId: '1', givenName: 'Oliver', nhsNumber: nhs1, ...base }, { source: 'a', recordId: '2', givenName: 'Oliver', nhsNumber: nhs2, ...base }, GUARD_ID_CONFLICT | GUARD_SAME_SOURCE_IDS, 0],
     ['a mistyped NHS number is not a conflict', { source: 'a', recordId: '1', givenName: 'Oliver', nhsNumber: nhs1, ...base }, { source: 'a', recordId: '2', givenName: 'Oliver', nhsNumber: `${nhs1.slice(0, 9)}${(Number(nhs1[9]) + 1) % 10}`, ...base }, 0, GUARD_ID_CONFLICT | GUARD_SAME_SOURCE_IDS],
+    ['twins recorded under different family names, with the same carers', { source: 'a', recordId: '1', givenName: 'Oliver', ...base, carers: 'Amy Turner; Ben Hall' }, { source: 'b', recordId: '2', givenName: 'George', ...base, familyName: 'Hall', carers: 'Amy Turner; Ben Hall' }, GUARD_TWINS, 0],
+    ['half-brothers: different family names, one carer in common', { source: 'a', recordId: '1', givenName: 'Oliver', ...base, carers: 'Amy Turner; Ben Hall' }, { source: 'b', recordId: '2', givenName: 'George', ...base, familyName: 'Nowak', dateOfBirth: '2016-01-09', carers: 'Amy Turner; Piotr Nowak' }, GUARD_SIBLINGS, GUARD_TWINS],
+    ['different family names and different carers: no name guard', { source: 'a', recordId: '1', givenName: 'Oliver', ...base, carers: 'Amy Turner' }, { source: 'b', recordId: '2', givenName: 'George', ...base, familyName: 'Nowak', carers: 'Piotr Nowak' }, 0, GUARD_TWINS | GUARD_SIBLINGS],
+    ['the same carers and a nickname are one child', { source: 'a', recordId: '1', givenName: 'Oliver', ...base, carers: 'Amy Turner' }, { source: 'b', recordId: '2', givenName: 'Ollie', ...base, carers: 'Amy Turner' }, 0, GUARD_TWINS | GUARD_SIBLINGS],
     ['a duplicate-free source twice', { source: 'census', recordId: '1', givenName: 'Oliver', ...base }, { source: 'census', recordId: '2', givenName: 'Oliver', ...base }, GUARD_DUPLICATE_FREE, 0],
   ]
   for (const [what, a, b, set, unset] of cases) {

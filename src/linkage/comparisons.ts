@@ -6,7 +6,7 @@ import { NO_DAYS } from './prepare.ts'
 import type { Columns, Csr, Prepared } from './prepare.ts'
 import type { ComparisonKind, ComparisonSpec } from './settings.ts'
 import { jaroWinkler, oneEditApart } from './strings.ts'
-import { VARIANT_FULL_AND_SHORT, variantRelation } from './name-variants.ts'
+import { areVariants, VARIANT_FULL_AND_SHORT, variantRelation } from './name-variants.ts'
 
 export interface LevelDef {
   readonly key: string
@@ -99,6 +99,13 @@ export const LEVELS: Readonly<Record<ComparisonKind, readonly LevelDef[]>> = {
     { key: 'different-valid', label: 'different, and both pass the check-letter test' },
     { key: 'different', label: 'different' },
   ],
+  carers: [
+    { key: 'missing', label: 'no parents or carers named on one or both records' },
+    { key: 'same', label: 'the same parents or carers (every carer on the shorter list is on the other)' },
+    { key: 'one', label: 'one parent or carer in common, another different' },
+    { key: 'family', label: 'no carer in common, but a carer with the same family name' },
+    { key: 'different', label: 'different parents or carers' },
+  ],
   'extra-exact': [
     NULL_LEVEL,
     { key: 'exact', label: 'the same', tf: 'extra' },
@@ -139,6 +146,7 @@ export function comparisonName(spec: ComparisonSpec): string {
     case 'residence': return 'Address and postcode'
     case 'nhs-number': return 'NHS number'
     case 'upn': return 'Unique pupil number'
+    case 'carers': return 'Parents and carers'
     default: return (spec.field ?? spec.kind).replace(/[_-]/g, ' ').replace(/^./, (c) => c.toUpperCase())
   }
 }
@@ -504,6 +512,43 @@ export function levelFunction(spec: ComparisonSpec, p: Prepared, idf: (field: st
         return 4
       }
     }
+    case 'carers': {
+      const { carerGiven, carerFamily } = c
+      const go = carerGiven.offsets
+      const gv = carerGiven.values
+      const fv = carerFamily.values
+      const close = (x: number, y: number, variants: boolean): boolean => {
+        if (x === y) return true
+        if (x < 0 || y < 0) return false
+        const a = S[x] as string
+        const b = S[y] as string
+        return jaroWinkler(a, b) >= 0.92 || (variants && areVariants(a, b))
+      }
+      return (i, j) => {
+        const si = go[i] as number
+        const ei = go[i + 1] as number
+        const sj = go[j] as number
+        const ej = go[j + 1] as number
+        if (si === ei || sj === ej) return 0
+        let matched = 0
+        let family = false
+        for (let k = si; k < ei; k++) {
+          for (let l = sj; l < ej; l++) {
+            if (!close(fv[k] as number, fv[l] as number, false)) continue
+            family = true
+            const a = gv[k] as number
+            const b = gv[l] as number
+            // one record gave only a family name: that carer agrees as far as it goes
+            if (a < 0 || b < 0 || close(a, b, true)) {
+              matched++
+              break
+            }
+          }
+        }
+        if (matched > 0) return matched >= Math.min(ei - si, ej - sj) ? 1 : 2
+        return family ? 3 : 4
+      }
+    }
     case 'extra-exact':
     case 'extra-text':
     case 'extra-id': {
@@ -550,7 +595,7 @@ export function extrasNeeded(comparisons: readonly ComparisonSpec[]): { field: s
 // ---------------------------------------------------------------------------------------------
 // Guards: facts about a pair that forbid an automatic link whatever the weight says.
 
-/** Same family name and date of birth (or one keying error apart), different given names: possibly twins or triplets. */
+/** Same family name or carers, date of birth the same (or one keying error apart), different given names: possibly twins or triplets. */
 export const GUARD_TWINS = 1
 /** Both records carry valid identifiers of the same kind, and they differ. */
 export const GUARD_ID_CONFLICT = 2
@@ -560,14 +605,14 @@ export const GUARD_SAME_SOURCE_IDS = 4
 export const GUARD_GIVEN_CERTAIN = 8
 /** A duplicate-free source cannot hold the same child twice. */
 export const GUARD_DUPLICATE_FREE = 16
-/** Same family name, different given names and dates of birth: possibly brothers or sisters. */
+/** Same family name or carers, different given names and dates of birth: possibly brothers or sisters. */
 export const GUARD_SIBLINGS = 32
 /** Not a guard: an identifier (NHS number, UPN, …) is the same on both records. */
 export const FLAG_ID_MATCH = 64
 
 export const GUARD_WORDS: readonly [number, string][] = [
-  [GUARD_TWINS, 'same family name and date of birth but different given names: possibly twins or triplets, so never linked automatically'],
-  [GUARD_SIBLINGS, 'same family name but different given names and dates of birth: possibly brothers or sisters, so never linked automatically'],
+  [GUARD_TWINS, 'same date of birth and the same family name or carers, but different given names: possibly twins or triplets, so never linked automatically'],
+  [GUARD_SIBLINGS, 'same family name or carers but different given names and dates of birth: possibly brothers or sisters, so never linked automatically'],
   [GUARD_ID_CONFLICT, 'both records carry a valid identifier and the identifiers differ, so never linked automatically'],
   [GUARD_SAME_SOURCE_IDS, 'two records from the same source with different identifiers: the source holds two children'],
   [GUARD_DUPLICATE_FREE, 'both records come from a source that holds each child once'],
@@ -578,6 +623,8 @@ export interface GuardContext {
   readonly given: number
   readonly family: number
   readonly dob: number
+  /** the carers comparison (-1 when the model has none) */
+  readonly carers?: number
   /** identifier comparisons (NHS number, UPN, extra identifiers) */
   readonly identifiers: readonly number[]
   /** of `identifiers`: those whose "different" level means two valid, different identifiers */
@@ -648,6 +695,7 @@ export function guardFunction(p: Prepared, ctx: GuardContext, duplicateFree: Uin
   const ids = ctx.identifiers
   const nIds = ids.length
   const checkFamily = ctx.familyGuard && ctx.given >= 0 && ctx.family >= 0
+  const carersAt = ctx.carers ?? -1
   return (i, j, levels) => {
     let flags = 0
     let idMatch = false
@@ -667,8 +715,12 @@ export function guardFunction(p: Prepared, ctx: GuardContext, duplicateFree: Uin
       const dl = ctx.dob >= 0 ? (levels[ctx.dob] as number) : 0
       const fl = levels[ctx.family] as number
       const gl = levels[ctx.given] as number
-      // family name the same or a known variation, given names on both records that cannot be one child's
-      if (fl >= 1 && fl <= 5 && fl !== 2 && gl >= 1 && !givenNamesCompatible(c, S, ctx, i, j, gl)) {
+      const cl = carersAt >= 0 ? (levels[carersAt] as number) : 0
+      // the same household: family name the same or a known variation, or a parent or carer in
+      // common (half-brothers and sisters, a child recorded under the other parent's name);
+      // given names on both records that cannot be one child's
+      const household = (fl >= 1 && fl <= 5 && fl !== 2) || cl === 1 || cl === 2
+      if (household && gl >= 1 && !givenNamesCompatible(c, S, ctx, i, j, gl)) {
         // date of birth the same or one keying error apart: twins; otherwise brothers or sisters
         flags |= dl >= 1 && dl <= 4 ? GUARD_TWINS : GUARD_SIBLINGS
         if (gl === 9 && !oneEditApart(S[given[i] as number] as string, S[given[j] as number] as string)) flags |= GUARD_GIVEN_CERTAIN

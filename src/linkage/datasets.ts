@@ -123,6 +123,12 @@ export async function loadDataset(name: DatasetName, dir = DEFAULT_DATASETS_DIR)
           { keys: ['dob', 'extra:birth_place'] }, { keys: ['family', 'extra:birth_place'] }, { keys: ['given', 'extra:birth_place'] },
           { keys: ['family-metaphone', 'birth-year'] }, { keys: ['given-metaphone', 'birth-year'] },
           { keys: ['extra:birth_place', 'extra:occupation'] },
+          // names that sound alike with the occupation, the exact date alone, a word of the full name
+          // with the year, and a phonetic given name with the family initial and year: records whose
+          // family name and date are both wrong still meet a record of the same person
+          { keys: ['family-metaphone', 'extra:occupation'] }, { keys: ['given-metaphone', 'extra:occupation'] },
+          { keys: ['dob'] }, { keys: ['extra-token:full_name', 'birth-year'] },
+          { keys: ['given-metaphone', 'family-initial', 'birth-year'] },
         ],
         maxBlockSize: 1000,
         training: { emBlocking: [{ keys: ['given', 'family'] }, { keys: ['dob'] }], priorRules: [{ keys: ['given', 'family', 'dob'] }] },

@@ -150,6 +150,23 @@ describe('clustering does not over-merge', () => {
     assert.ok(r.clusters.review.some((p) => p.a === n + 6 || p.b === n + 6), 'the placeholder record is sent to review')
   })
 
+  it('keeps twins named Henry and Harry (a full name and its familiar form) apart', async () => {
+    const home = { ...base, gender: 'male', carers: 'Lisa Cotwood; Jonathan Cotwood', familyName: 'Cotwood' }
+    const twins: LinkRecord[] = [
+      { source: 'births', recordId: 'hb', givenName: 'Henry', middleNames: 'Finley Rafael', ...home },
+      { source: 'health', recordId: 'hh', givenName: 'Henry', ...home, carers: undefined },
+      { source: 'schools', recordId: 'hs', givenName: 'Henry', middleNames: 'Finley Rafael', ...home },
+      { source: 'births', recordId: 'rb', givenName: 'Harry', middleNames: 'Edward', ...home },
+      { source: 'health', recordId: 'rh', givenName: 'Harry', ...home, carers: undefined },
+      { source: 'schools', recordId: 'rs', givenName: 'Harry', middleNames: 'Edward', ...home },
+      { source: 'youth', recordId: 'ry', givenName: 'Harry', ...home, postcode: undefined },
+    ]
+    const r = await linkRecords([...population.records, ...twins], { model: result.model, workers: 0 })
+    const n = population.records.length
+    const henry = new Set([0, 1, 2].map((k) => r.clusters.clusterOf[n + k]))
+    for (const k of [3, 4, 5, 6]) assert.ok(!henry.has(r.clusters.clusterOf[n + k] as number), `${twins[k]?.recordId} is in a cluster with a Henry record`)
+  })
+
   it('does not chain strangers through a record that looks like both', async () => {
     const chain: LinkRecord[] = [
       { source: 'a', recordId: '1', givenName: 'Jack', familyName: 'Price', dateOfBirth: '2012-05-01', postcode: 'NT4 4AA', address: '1 Mill Lane' },

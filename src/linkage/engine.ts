@@ -6,6 +6,8 @@ import { availableParallelism } from 'node:os'
 import { assembleBlocking, buildBlocking, planTasks } from './blocking.ts'
 import type { Blocking, BlockTask, RuleStats } from './blocking.ts'
 import { clusterRecords } from './cluster.ts'
+import { adjustWithDecisions, checkWithDecisions, constraintsFor } from './decisions.ts'
+import type { DecisionCheck, PersonDecision } from './decisions.ts'
 import type { Clusters } from './cluster.ts'
 import { Comparer, modelExtras, Scorer } from './model.ts'
 import type { TrainedModel } from './model.ts'
@@ -19,6 +21,9 @@ import type { BlockingRule, ModelSettings } from './settings.ts'
 import { mergePatterns, trainModel } from './training.ts'
 import type { PatternCounts } from './training.ts'
 import type { LinkRecord } from './types.ts'
+
+/** Below this many candidate pairs (before de-duplication) scoring stays on the calling thread. */
+const INLINE_SCORING_PAIRS = 400_000
 
 export type LinkStage = 'preparing' | 'blocking' | 'training' | 'scoring' | 'clustering'
 
@@ -37,6 +42,13 @@ export interface LinkOptions {
   readonly model?: TrainedModel
   /** replace the model's thresholds (from configuration) */
   readonly thresholds?: ModelSettings['thresholds']
+  /**
+   * People's kept decisions about pairs of records: "the same child" pairs are put in one cluster,
+   * "different children" pairs never are, and neither is proposed for review again.
+   */
+  readonly decisions?: readonly PersonDecision[]
+  /** after training, move m towards what the decisions show (see checkWithDecisions); default false */
+  readonly adjustWithDecisions?: boolean
   /** worker threads: 0 runs inline; default all cores for 20,000 records or more */
   readonly workers?: number
   readonly progress?: (p: LinkProgress) => void
@@ -49,11 +61,15 @@ export interface LinkResult {
   /** candidate pairs at or above the review threshold (the rest are certain non-links) */
   readonly pairs: ScoredPairs
   readonly clusters: Clusters
+  /** with `decisions`: the model checked against them */
+  readonly decisionCheck?: DecisionCheck
   readonly report: {
     readonly records: number
     readonly candidatePairs: number
     readonly rules: readonly RuleStats[]
     readonly workers: number
+    /** threads that scored the candidate pairs (1 when few enough to score here) */
+    readonly scoringThreads: number
   }
 }
 
@@ -105,6 +121,9 @@ export async function linkPrepared(prepared: Prepared, options: LinkOptions = {}
       progress({ stage: 'training' })
       const blocks = pool ? (rules: readonly BlockingRule[], cap: number) => pool.buildRuleBlocks(rules, cap) : undefined
       model = await trainModel(prepared, settings, counter, (detail) => progress({ stage: 'training', detail }), blocks)
+      if (options.adjustWithDecisions && options.decisions && options.decisions.length > 0) {
+        model = adjustWithDecisions(model, checkWithDecisions(model, prepared, options.decisions))
+      }
     }
 
     const floor = probabilityToWeight(model.settings.thresholds.review)
@@ -115,12 +134,15 @@ export async function linkPrepared(prepared: Prepared, options: LinkOptions = {}
       done += t.weight
       progress({ stage: 'scoring', done, total })
     }
-    // each thread builds its scorer (word weights, value frequencies) before the clock for scoring starts
-    if (pool) await pool.setModel(model)
-    const scorer = pool ? null : new Scorer(model, prepared, 'data')
+    // A few hundred thousand pairs are scored here: handing them to threads (each compiling the
+    // scoring code afresh) costs more than it saves. Each thread builds its scorer (word weights,
+    // value frequencies) before the clock for scoring starts.
+    const inline = !pool || total < INLINE_SCORING_PAIRS
+    if (pool && !inline) await pool.setModel(model)
+    const scorer = inline ? new Scorer(model, prepared, 'data') : null
     progress({ stage: 'scoring', done: 0, total })
     let parts: ScoredPairs[]
-    if (pool) {
+    if (pool && !inline) {
       parts = await pool.scoreTasks(tasks, floor, onTask)
     } else {
       parts = tasks.map((t) => {
@@ -132,14 +154,17 @@ export async function linkPrepared(prepared: Prepared, options: LinkOptions = {}
     const pairs = concatScored(parts)
 
     progress({ stage: 'clustering' })
-    const clusters = clusterRecords(n, pairs, new Scorer(model, prepared, 'data'), model.settings)
+    const decisions = options.decisions ?? []
+    const constraints = decisions.length > 0 ? constraintsFor(prepared, decisions) : undefined
+    const clusters = clusterRecords(n, pairs, scorer ?? new Scorer(model, prepared, 'data'), model.settings, constraints)
     return {
       model,
       prepared,
       blocking,
       pairs,
       clusters,
-      report: { records: n, candidatePairs: pairs.scored, rules: blocking.rules.map((r) => r.stats), workers },
+      ...(decisions.length > 0 ? { decisionCheck: checkWithDecisions(model, prepared, decisions) } : {}),
+      report: { records: n, candidatePairs: pairs.scored, rules: blocking.rules.map((r) => r.stats), workers, scoringThreads: inline ? 1 : workers },
     }
   } finally {
     await pool?.close()

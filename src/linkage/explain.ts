@@ -98,6 +98,13 @@ function valueText(spec: ComparisonSpec, p: Prepared, i: number): string {
     case 'residence': return [csrText(c.address, i, S), str(c.pcFull[i] as number)].filter(Boolean).join(', ')
     case 'nhs-number': return str(c.nhs[i] as number)
     case 'upn': return str(c.upn[i] as number)
+    case 'carers': {
+      const out: string[] = []
+      for (let k = c.carerFamily.offsets[i] as number; k < (c.carerFamily.offsets[i + 1] as number); k++) {
+        out.push([str(c.carerGiven.values[k] as number), str(c.carerFamily.values[k] as number)].filter(Boolean).join(' '))
+      }
+      return out.join('; ')
+    }
     default: {
       const col = c.extras.find((e) => e.field === spec.field)
       if (!col) return ''

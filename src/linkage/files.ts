@@ -13,7 +13,7 @@ import type { Scorer, TrainedModel } from './model.ts'
 import type { Prepared, Preparer } from './prepare.ts'
 import type { LinkRecord } from './types.ts'
 
-export const INPUT_COLUMNS = ['source', 'record_id', 'given_name', 'middle_names', 'family_name', 'former_family_names', 'date_of_birth', 'gender', 'address', 'postcode', 'nhs_number', 'upn'] as const
+export const INPUT_COLUMNS = ['source', 'record_id', 'given_name', 'middle_names', 'family_name', 'former_family_names', 'date_of_birth', 'gender', 'address', 'postcode', 'nhs_number', 'upn', 'carers'] as const
 
 type Column = (typeof INPUT_COLUMNS)[number]
 
@@ -174,6 +174,7 @@ export async function readLinkInputs(paths: readonly string[], preparer: Prepare
         postcode: value('postcode'),
         nhsNumber: value('nhs_number'),
         upn: value('upn'),
+        carers: value('carers'),
       }
       const index = preparer.add(record)
       const seen = records.add(source, recordId, index)

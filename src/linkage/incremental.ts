@@ -6,6 +6,8 @@
 
 import { doubleMetaphone } from './metaphone.ts'
 import { CANNOT_LINK, GUARD_WORDS, pairOutcome } from './comparisons.ts'
+import { decisionsAbout, refKey } from './decisions.ts'
+import type { PersonDecision } from './decisions.ts'
 import { explainPrepared } from './explain.ts'
 import type { Explanation } from './explain.ts'
 import { modelExtras, Scorer } from './model.ts'
@@ -15,7 +17,7 @@ import { Preparer } from './prepare.ts'
 import { formatYmd, standardiseRecord, standardiseText, textTokens } from './standardise.ts'
 import type { StandardRecord } from './standardise.ts'
 import { probabilityToWeight, weightToProbability } from './settings.ts'
-import type { KeyPart, ModelSettings } from './settings.ts'
+import type { KeyPart, ModelSettings, Thresholds } from './settings.ts'
 import type { LinkRecord, Outcome } from './types.ts'
 
 export interface Candidate {
@@ -31,6 +33,8 @@ export interface CandidatePair {
   readonly probability: number
   readonly outcome: Outcome
   readonly guards: readonly string[]
+  /** a person's kept decision about this pair: true the same child, false different children */
+  readonly decided?: boolean
   readonly explanation?: Explanation
 }
 
@@ -39,8 +43,10 @@ export interface ChildScore {
   /** mean match weight over the child's records (each clamped to ±30) */
   readonly weight: number
   readonly bestPair: number
-  /** a safeguard forbids joining this child */
+  /** a safeguard forbids joining this child, or a person decided a record of it is a different child */
   readonly forbidden: boolean
+  /** a person decided: 'same' (a record of this child is the incoming child), 'different', or 'conflict' (both) */
+  readonly decided?: 'same' | 'different' | 'conflict'
   readonly pairs: readonly CandidatePair[]
 }
 
@@ -55,9 +61,21 @@ export interface IncomingDecision {
 
 const CLAMP = 30
 
+export interface IncomingOptions {
+  readonly explain?: boolean
+  /** thresholds from configuration (default: the model's) */
+  readonly thresholds?: Thresholds
+  /**
+   * People's kept decisions (those about the incoming record are used): a candidate decided to be
+   * the same child is linked to, one decided to be a different child is never proposed again.
+   */
+  readonly decisions?: readonly PersonDecision[]
+}
+
 /** Score one incoming record against candidate records of existing children and decide. */
-export function scoreIncoming(model: TrainedModel, incoming: LinkRecord, candidates: readonly Candidate[], options: { readonly explain?: boolean } = {}): IncomingDecision {
-  const s = model.settings
+export function scoreIncoming(model: TrainedModel, incoming: LinkRecord, candidates: readonly Candidate[], options: IncomingOptions = {}): IncomingDecision {
+  const s = options.thresholds ? { ...model.settings, thresholds: options.thresholds } : model.settings
+  const decided = options.decisions && options.decisions.length > 0 ? decisionsAbout(incoming, options.decisions) : null
   const linkW = probabilityToWeight(s.thresholds.link)
   const reviewW = probabilityToWeight(s.thresholds.review)
   const preparer = new Preparer({ extras: modelExtras(s) })
@@ -66,11 +84,12 @@ export function scoreIncoming(model: TrainedModel, incoming: LinkRecord, candida
   const prepared = preparer.finish()
   const scorer = new Scorer(model, prepared, 'model')
 
-  const groups = new Map<string, { sum: number; best: number; forbidden: boolean; pairs: CandidatePair[] }>()
+  const groups = new Map<string, { sum: number; best: number; forbidden: boolean; same: boolean; different: boolean; pairs: CandidatePair[] }>()
   candidates.forEach((c, k) => {
     const j = k + 1
     const weight = scorer.score(0, j)
     const flags = scorer.flags
+    const verdict = decided?.get(refKey(c.record))
     const pair: CandidatePair = {
       source: c.record.source,
       recordId: c.record.recordId,
@@ -78,12 +97,15 @@ export function scoreIncoming(model: TrainedModel, incoming: LinkRecord, candida
       probability: weightToProbability(weight),
       outcome: pairOutcome(weight, flags, linkW, reviewW),
       guards: GUARD_WORDS.filter(([bit]) => (flags & bit) !== 0).map(([, w]) => w),
+      ...(verdict === undefined ? {} : { decided: verdict }),
       ...(options.explain ? { explanation: explainPrepared(model, prepared, 0, j, { scorer }) } : {}),
     }
-    const g = groups.get(c.childId) ?? { sum: 0, best: -Infinity, forbidden: false, pairs: [] }
+    const g = groups.get(c.childId) ?? { sum: 0, best: -Infinity, forbidden: false, same: false, different: false, pairs: [] }
     g.sum += Math.max(-CLAMP, Math.min(CLAMP, weight))
     g.best = Math.max(g.best, weight)
     if ((flags & CANNOT_LINK) !== 0) g.forbidden = true
+    if (verdict === true) g.same = true
+    if (verdict === false) g.different = true
     g.pairs.push(pair)
     groups.set(c.childId, g)
   })
@@ -91,10 +113,21 @@ export function scoreIncoming(model: TrainedModel, incoming: LinkRecord, candida
     childId,
     weight: g.sum / g.pairs.length,
     bestPair: g.best,
-    forbidden: g.forbidden,
+    forbidden: g.forbidden || g.different,
+    ...(g.same || g.different ? { decided: g.same && g.different ? 'conflict' as const : g.same ? 'same' as const : 'different' as const } : {}),
     pairs: g.pairs.sort((a, b) => b.weight - a.weight || a.recordId.localeCompare(b.recordId)),
   }))
   children.sort((a, b) => b.weight - a.weight || a.childId.localeCompare(b.childId))
+
+  // people's decisions first: they are not re-opened by the model
+  const conflicting = children.filter((c) => c.decided === 'conflict')
+  const decidedSame = children.filter((c) => c.decided === 'same')
+  if (conflicting.length > 0 || decidedSame.length > 1) {
+    const child = (conflicting[0] ?? decidedSame[0]) as ChildScore
+    return { outcome: 'review', childId: child.childId, reason: 'people’s earlier decisions about this record disagree with each other', children }
+  }
+  const same = decidedSame[0]
+  if (same) return { outcome: 'link', childId: same.childId, reason: `a person decided this record is child ${same.childId}`, children }
 
   const eligible = children.filter((c) => !c.forbidden && c.bestPair >= linkW && c.weight >= s.clustering.mergeWeight)
   const best = eligible[0]
@@ -105,7 +138,7 @@ export function scoreIncoming(model: TrainedModel, incoming: LinkRecord, candida
     }
     return { outcome: 'link', childId: best.childId, reason: `matches child ${best.childId}`, children }
   }
-  const reviewable = children.find((c) => c.pairs.some((p) => p.outcome === 'review' || (p.outcome === 'link' && c.forbidden)))
+  const reviewable = children.find((c) => c.decided !== 'different' && c.pairs.some((p) => p.outcome === 'review' || (p.outcome === 'link' && c.forbidden)))
   if (reviewable) {
     const why = reviewable.forbidden ? `a safeguard applies (${reviewable.pairs.find((p) => p.guards.length > 0)?.guards[0] ?? 'conflicting records'})` : 'the evidence is between the review and link thresholds'
     return { outcome: 'review', childId: reviewable.childId, reason: why, children }

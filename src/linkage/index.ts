@@ -2,8 +2,8 @@
 // and explanations out; no database, network or clock. See docs/linkage.md.
 
 export type { LinkRecord, LinkType, Outcome } from './types.ts'
-export { DEFAULT_SETTINGS, KEY_PARTS, makeSettings, probabilityToWeight, validateSettings, weightToProbability } from './settings.ts'
-export type { BlockingRule, ComparisonKind, ComparisonSpec, KeyPart, ModelSettings, Thresholds } from './settings.ts'
+export { DEFAULT_SETTINGS, KEY_PARTS, makeSettings, probabilityToWeight, THRESHOLD_VARIABLES, thresholdsFromConfig, validateSettings, weightToProbability } from './settings.ts'
+export type { BlockingRule, ComparisonKind, ComparisonSpec, KeyPart, ModelSettings, ThresholdValue, Thresholds } from './settings.ts'
 
 // bulk: a whole population at once (worker threads for large runs)
 export { linkPrepared, linkRecords, prepareForModel, preparerForModel, trainOnPrepared } from './engine.ts'
@@ -13,7 +13,15 @@ export type { ScoredPairs } from './score.ts'
 
 // one record at a time: incremental feed updates and practitioner-created records
 export { candidateKeys, scoreIncoming } from './incremental.ts'
-export type { Candidate, CandidatePair, ChildScore, IncomingDecision } from './incremental.ts'
+export type { Candidate, CandidatePair, ChildScore, IncomingDecision, IncomingOptions } from './incremental.ts'
+
+// people's kept review decisions: constraints (never proposed again) and labels (checking m)
+export { adjustWithDecisions, checkWithDecisions, constraintsFor } from './decisions.ts'
+export type { Constraints, DecisionCheck, LevelCheck, PersonDecision, RecordRef } from './decisions.ts'
+
+// shadow re-match: what a new model or thresholds would change, not applied
+export { shadowRematch } from './shadow.ts'
+export type { LinkedRecord, PairChange, ShadowReport, ShadowSide } from './shadow.ts'
 
 // the trained model: saved as versioned JSON and reused
 export { MODEL_FORMAT, MODEL_VERSION, parseModel, serialiseModel } from './model.ts'
@@ -36,5 +44,5 @@ export { readLinkInputs, readTruth, writeClusters, writeReview, INPUT_COLUMNS } 
 export { registerLinkCommand, runLink } from './link.command.ts'
 
 // standardisation and identifiers, for other modules that need the same rules
-export { parseDate, standardisePostcode, standardiseRecord } from './standardise.ts'
+export { parseDate, standardiseCarers, standardisePostcode, standardiseRecord } from './standardise.ts'
 export { isValidNhsNumber, isValidUpn } from './identifiers.ts'

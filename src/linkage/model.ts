@@ -177,7 +177,7 @@ export class Comparer {
     })
     const given = givenFrequencies(prepared, tables?.frequencies.given)
     this.guardFn = guardFunction(prepared, {
-      given: index('given-name'), family: index('family-name'), dob: index('date-of-birth'),
+      given: index('given-name'), family: index('family-name'), dob: index('date-of-birth'), carers: index('carers'),
       identifiers, validDifferentLevel: validDifferent, familyGuard: settings.familyGuard,
       givenFrequency: given.frequency, rareFrequency: given.rare,
     }, duplicateFree)

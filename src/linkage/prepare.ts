@@ -5,7 +5,7 @@
 import { doubleMetaphone } from './metaphone.ts'
 import { variantGroups } from './name-variants.ts'
 import { isValidNhsNumber, isValidUpn, standardiseNhsNumber, standardiseUpn } from './identifiers.ts'
-import { addressTokens, parseDate, standardiseFamilyName, standardiseGender, standardiseNames, standardisePostcode, standardiseText, textTokens } from './standardise.ts'
+import { addressTokens, parseDate, standardiseCarers, standardiseFamilyName, standardiseGender, standardiseNames, standardisePostcode, standardiseText, textTokens } from './standardise.ts'
 import type { LinkRecord } from './types.ts'
 
 /** Compressed rows: the values of record i are values[offsets[i] .. offsets[i+1]). */
@@ -54,6 +54,9 @@ export interface Columns {
   readonly nhsValid: Uint8Array
   readonly upn: Int32Array
   readonly upnValid: Uint8Array
+  /** parents and carers: given name ids (-1 when only a family name) and family name ids, aligned */
+  readonly carerGiven: Csr
+  readonly carerFamily: Csr
   readonly extras: readonly ExtraColumn[]
 }
 
@@ -174,6 +177,8 @@ export class Preparer {
   private readonly nhsValid = new GrowInt32()
   private readonly upn = new GrowInt32()
   private readonly upnValid = new GrowInt32()
+  private readonly carerGiven = new GrowCsr()
+  private readonly carerFamily = new GrowCsr()
   private readonly extraValues: (GrowInt32 | GrowCsr)[]
   private readonly counters: Record<string, Counter> = {}
   private readonly dfCounters: Record<string, Counter> = {}
@@ -230,6 +235,21 @@ export class Preparer {
   private readonly dobCache = new Map<string, readonly [number, number]>()
   private readonly postcodeCache = new Map<string, readonly [number, number, number, number]>()
   private readonly addressCache = new Map<string, { readonly words: readonly number[]; readonly joined: number }>()
+
+  private readonly carersCache = new Map<string, { readonly given: readonly number[]; readonly family: readonly number[] }>()
+  private static readonly NO_CARERS = { given: [] as number[], family: [] as number[] }
+
+  private carersOf(raw: string | readonly string[] | undefined): { readonly given: readonly number[]; readonly family: readonly number[] } {
+    if (!raw || raw.length === 0) return Preparer.NO_CARERS
+    const key = typeof raw === 'string' ? raw : raw.join(';')
+    let v = this.carersCache.get(key)
+    if (!v) {
+      const carers = standardiseCarers(raw)
+      v = { given: carers.map((c) => this.id(c.given)), family: carers.map((c) => this.id(c.family)) }
+      this.carersCache.set(key, v)
+    }
+    return v
+  }
 
   private static readonly NO_NAME = { id: -1, meta: [-1, -1] as const, groups: [] as number[], middle: [] as number[], parts: [] as number[] }
 
@@ -359,6 +379,9 @@ export class Preparer {
     const upn = standardiseUpn(record.upn)
     this.upn.push(this.id(upn))
     this.upnValid.push(upn !== null && isValidUpn(upn) ? 1 : 0)
+    const carers = this.carersOf(record.carers)
+    this.carerGiven.pushRow(carers.given)
+    this.carerFamily.pushRow(carers.family)
 
     for (let e = 0; e < this.extrasSpec.length; e++) {
       const spec = this.extrasSpec[e] as { field: string; kind: ExtraKind }
@@ -414,6 +437,8 @@ export class Preparer {
       nhsValid: uint8(this.nhsValid),
       upn: this.upn.finish(sh),
       upnValid: uint8(this.upnValid),
+      carerGiven: this.carerGiven.finish(sh),
+      carerFamily: this.carerFamily.finish(sh),
       extras: this.extrasSpec.map((spec, e) => {
         const target = this.extraValues[e] as GrowInt32 | GrowCsr
         return spec.kind === 'value'

@@ -16,6 +16,8 @@ export type ComparisonKind =
   | 'residence'
   | 'nhs-number'
   | 'upn'
+  /** parents and carers by name: all the same, one in common, a family name in common, different */
+  | 'carers'
   /** an extra attribute compared as a category (exact or not, term-frequency adjusted) */
   | 'extra-exact'
   /** an extra attribute compared as text (exact, Jaro–Winkler bands) */
@@ -112,6 +114,7 @@ export const DEFAULT_SETTINGS: ModelSettings = {
     { kind: 'residence' },
     { kind: 'nhs-number' },
     { kind: 'upn' },
+    { kind: 'carers' },
   ],
   // Identifiers; date of birth with a phonetic family name (current, former or part of a
   // double-barrelled name); given and family names in either order with the year of birth (a
@@ -195,6 +198,41 @@ export function validateSettings(s: ModelSettings): void {
   if (!(s.maxBlockSize >= 2)) problems.push('maxBlockSize must be at least 2')
   if (!(s.training.priorRecall > 0 && s.training.priorRecall <= 1)) problems.push('priorRecall must be in (0, 1]')
   if (problems.length > 0) throw new AppError('validation_failed', `Linkage settings are not valid: ${problems.join('; ')}`)
+}
+
+/** The environment variables suggested for the thresholds (read by the application's configuration). */
+export const THRESHOLD_VARIABLES = { link: 'LINKAGE_LINK_THRESHOLD', review: 'LINKAGE_REVIEW_THRESHOLD' } as const
+
+/** A threshold as configuration gives it: a probability, or its text ("0.99"); empty or absent means the default. */
+export type ThresholdValue = number | string | null | undefined
+
+function thresholdValue(value: ThresholdValue, fallback: number, variable: string, problems: string[]): number {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return fallback
+  const n = typeof value === 'number' ? value : /^\s*(?:0?\.\d+|0|1)\s*$/.test(value) ? Number(value) : Number.NaN
+  if (!(n > 0 && n < 1)) {
+    problems.push(`${variable} must be a probability strictly between 0 and 1 (e.g. 0.99), not ${JSON.stringify(value)}`)
+    return fallback
+  }
+  return n
+}
+
+/**
+ * The link and review thresholds from the application's configuration (suggested variables
+ * LINKAGE_LINK_THRESHOLD and LINKAGE_REVIEW_THRESHOLD): match probabilities, as numbers or text. A
+ * value left out keeps the default (link 0.99, review 0.5). Pure: throws a validation error naming
+ * the variable when a value is not a probability or the review threshold is above the link threshold.
+ */
+export function thresholdsFromConfig(config: { readonly link?: ThresholdValue; readonly review?: ThresholdValue }, defaults: Thresholds = DEFAULT_SETTINGS.thresholds): Thresholds {
+  const problems: string[] = []
+  const link = thresholdValue(config.link, defaults.link, THRESHOLD_VARIABLES.link, problems)
+  const review = thresholdValue(config.review, defaults.review, THRESHOLD_VARIABLES.review, problems)
+  if (problems.length === 0 && review > link) problems.push(`${THRESHOLD_VARIABLES.review} (${review}) must not be above ${THRESHOLD_VARIABLES.link} (${link})`)
+  if (problems.length > 0) {
+    throw new AppError('validation_failed', `Linkage thresholds are not valid: ${problems.join('; ')}`, {
+      fields: problems.map((message) => ({ field: message.startsWith(THRESHOLD_VARIABLES.review) ? THRESHOLD_VARIABLES.review : THRESHOLD_VARIABLES.link, message })),
+    })
+  }
+  return { link, review }
 }
 
 /** Match probability → match weight (log2 odds). */

@@ -94,6 +94,36 @@ export function standardiseNames(record: Pick<LinkRecord, 'givenName' | 'middleN
 }
 
 // ---------------------------------------------------------------------------------------------
+// Parents and carers
+
+export interface StandardCarer {
+  /** first given name (null when only one word was given) */
+  readonly given: string | null
+  /** family name, standardised like a child's (whole, no separators) */
+  readonly family: string
+}
+
+/**
+ * Standardise a record's carers ("Sarah Okafor; Mr David Okafor" or a list): each name's first word
+ * is the given name and the rest the family name; titles dropped, each carer once.
+ */
+export function standardiseCarers(raw: string | readonly string[] | undefined): StandardCarer[] {
+  if (!raw) return []
+  const pieces = typeof raw === 'string' ? raw.split(/[;|]/) : raw.flatMap((x) => x.split(/[;|]/))
+  const out: StandardCarer[] = []
+  for (const piece of pieces) {
+    let words = nameWords(piece)
+    while (words.length > 1 && TITLES.has(words[0] as string)) words = words.slice(1)
+    if (words.length === 0) continue
+    const given = words.length > 1 ? (words[0] as string) : null
+    const family = standardiseFamilyName(words.slice(words.length > 1 ? 1 : 0).join(' ')).family
+    if (!family) continue
+    if (!out.some((c) => c.given === given && c.family === family)) out.push({ given, family })
+  }
+  return out
+}
+
+// ---------------------------------------------------------------------------------------------
 // Dates of birth
 
 export interface StandardDate {

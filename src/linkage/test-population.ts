@@ -12,6 +12,8 @@ const NICKNAMES: Readonly<Record<string, string>> = { oliver: 'ollie', alexander
 const FAMILIES = ['smith', 'jones', 'taylor', 'brown', 'williams', 'wilson', 'johnson', 'davies', 'patel', 'khan', 'okonkwo-mensah', "o'brien", 'macdonald', 'nowak', 'begum', 'ahmed', 'evans', 'thomas', 'roberts', 'walker', 'wright', 'green', 'hall', 'wood', 'clarke', 'hughes', 'edwards', 'turner', 'kowalski', 'adeyemi']
 const STREETS = ['church road', 'station road', 'victoria street', 'mill lane', 'park avenue', 'the crescent', 'high street', 'green lane', 'kings road', 'manor close']
 const TOWNS = ['northmoor', 'claybeck', 'overstow', 'langwell']
+const MOTHERS = ['sarah', 'amy', 'fatima', 'joanne', 'grace', 'agnieszka', 'chioma', 'laura', 'nadia', 'emma', 'rachel']
+const FATHERS = ['david', 'mark', 'imran', 'piotr', 'james', 'tunde', 'paul', 'gareth', 'ahmed', 'lee']
 
 function nhsCheck(nine: string): number | null {
   let sum = 0
@@ -47,6 +49,8 @@ export interface TestChild {
   readonly postcode: string
   readonly nhs: string
   readonly upn: string
+  /** parents and carers, "given family; given family" */
+  readonly carers: string
 }
 
 export interface TestPopulation {
@@ -71,7 +75,8 @@ const cap = (s: string): string => s.replace(/(^|[\s'-])\p{L}/gu, (m) => m.toUpp
 
 /**
  * `households` households of 1–3 children; about one in six a multiple birth. Four sources: birth
- * registrations and health hold NHS numbers, schools hold UPNs, a local service holds neither.
+ * registrations and health hold NHS numbers, schools hold UPNs, a local service holds neither;
+ * birth registrations and schools name the parents.
  */
 export function testPopulation(households: number, seed = 7): TestPopulation {
   const r = seededRandom(seed)
@@ -83,6 +88,8 @@ export function testPopulation(households: number, seed = 7): TestPopulation {
     const family = pick(FAMILIES)
     const address = `${1 + Math.floor(r() * 120)} ${pick(STREETS)}, ${pick(TOWNS)}`
     const postcode = `NT${1 + Math.floor(r() * 9)} ${Math.floor(r() * 10)}${'ABDEFGHJLNPQRSTUWXYZ'[Math.floor(r() * 20)]}${'ABDEFGHJLNPQRSTUWXYZ'[Math.floor(r() * 20)]}`
+    // carers chosen from the household's number (no random draws: the rest of the population stays as it was)
+    const carers = h % 4 === 3 ? cap(`${MOTHERS[h % MOTHERS.length]} ${family}`) : cap(`${MOTHERS[h % MOTHERS.length]} ${family}; ${FATHERS[(h * 7) % FATHERS.length]} ${family}`)
     const births = 1 + Math.floor(r() * 2.2)
     for (let b = 0; b < births; b++) {
       const year = 2008 + Math.floor(r() * 17)
@@ -109,7 +116,7 @@ export function testPopulation(households: number, seed = 7): TestPopulation {
         used.add(given)
         const id = `K${String(n).padStart(6, '0')}`
         const middle = r() < 0.5 ? pick([...GIRLS, ...BOYS].filter((x) => x !== given)) : ''
-        children.push({ id, given, middle, family, dob, gender, address, postcode, nhs: makeNhsNumber(n * 7919 + seed), upn: makeUpn(n * 104729 + seed) })
+        children.push({ id, given, middle, family, dob, gender, address, postcode, nhs: makeNhsNumber(n * 7919 + seed), upn: makeUpn(n * 104729 + seed), carers })
         group.push(id)
         n++
       }
@@ -120,10 +127,10 @@ export function testPopulation(households: number, seed = 7): TestPopulation {
   const records: LinkRecord[] = []
   const childOf: string[] = []
   const sources = [
-    { name: 'births', coverage: 0.95, nhs: true, upn: false },
-    { name: 'health', coverage: 0.9, nhs: true, upn: false },
-    { name: 'schools', coverage: 0.8, nhs: false, upn: true },
-    { name: 'youth-service', coverage: 0.3, nhs: false, upn: false },
+    { name: 'births', coverage: 0.95, nhs: true, upn: false, carers: true },
+    { name: 'health', coverage: 0.9, nhs: true, upn: false, carers: false },
+    { name: 'schools', coverage: 0.8, nhs: false, upn: true, carers: true },
+    { name: 'youth-service', coverage: 0.3, nhs: false, upn: false, carers: false },
   ]
   let rid = 0
   for (const s of sources) {
@@ -159,6 +166,7 @@ export function testPopulation(households: number, seed = 7): TestPopulation {
           postcode,
           nhsNumber: s.nhs && r() < 0.9 ? c.nhs : undefined,
           upn: s.upn && r() < 0.95 ? c.upn : undefined,
+          ...(s.carers ? { carers: c.carers } : {}),
         })
         childOf.push(c.id)
       }

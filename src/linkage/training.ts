@@ -133,6 +133,7 @@ const DEFAULT_M: Readonly<Record<ComparisonKind, readonly number[]>> = {
   residence: [0, 0.6, 0.08, 0.03, 0.02, 0.02, 0.03, 0.05, 0.07, 0.1],
   'nhs-number': [0, 0.95, 0.02, 0.005, 0.025],
   upn: [0, 0.95, 0.02, 0.005, 0.025],
+  carers: [0, 0.8, 0.1, 0.04, 0.06],
   'extra-exact': [0, 0.8, 0.2],
   'extra-text': [0, 0.75, 0.08, 0.05, 0.12],
   'extra-tokens': [0, 0.5, 0.2, 0.1, 0.08, 0.12],

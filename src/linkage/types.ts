@@ -20,6 +20,12 @@ export interface LinkRecord {
   readonly postcode?: string | undefined
   readonly nhsNumber?: string | undefined
   readonly upn?: string | undefined
+  /**
+   * The child's parents and carers by name ("given family"): a list, or one text with the names
+   * separated by `;` or `|` ("Sarah Okafor; David Okafor"). Optional: records without carers are
+   * compared as before (the carers comparison counts as missing).
+   */
+  readonly carers?: string | readonly string[] | undefined
   /** Further attributes a model may compare (named in its settings), e.g. a GP practice code. */
   readonly extra?: Readonly<Record<string, string | undefined>> | undefined
 }

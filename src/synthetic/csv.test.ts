@@ -25,12 +25,17 @@ describe('CSV writing', () => {
         date_of_birth: '2014-03-07', gender: 'female' as const, nhs_number: '9434765919', upn: null,
         address: { lines: ['Flat 3, Rowan House', '45 Station Road'], town: 'Northmoor', postcode: 'NT4 7QJ', status: 'current' as const },
       },
+      carers: [
+        { given_name: 'Siobhán', family_name: "O'Brien", relationship: 'mother' as const, parental_responsibility: true },
+        { given_name: 'Chidi', family_name: 'Okonkwo-Mensah', relationship: 'father' as const, parental_responsibility: true },
+      ],
     }
     const [header, row] = parseCsv(IDENTITY_CSV_HEADER + identityCsvRow('northmoor-education', record))
     assert.deepEqual(header, [...IDENTITY_CSV_COLUMNS])
     assert.deepEqual(row, [
       'northmoor-education', 'X-1', 'Siobhán "Shiv"', 'Zoë\nMarie', 'Okonkwo-Mensah ', "O'Brien;Wiśniewska", '2014-03-07', 'female',
       'Flat 3, Rowan House, 45 Station Road, Northmoor', 'NT4 7QJ', '9434765919', '',
+      "Siobhán O'Brien;Chidi Okonkwo-Mensah",
     ])
   })
 })

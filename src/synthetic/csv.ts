@@ -15,7 +15,10 @@ export function csvRow(values: ReadonlyArray<string | null | undefined>): string
 
 export const IDENTITY_CSV_HEADER = csvRow(IDENTITY_CSV_COLUMNS)
 
-/** One identity CSV row: IDENTITY_CSV_COLUMNS, former names `;`-separated, address lines and town `, `-joined. */
+/**
+ * One identity CSV row: IDENTITY_CSV_COLUMNS, former names `;`-separated, address lines and town
+ * `, `-joined, carers as "given family" names `;`-separated (empty when the source holds none).
+ */
 export function identityCsvRow(source: string, record: FeedRecord): string {
   const child = record.child
   const address = child?.address
@@ -24,5 +27,6 @@ export function identityCsvRow(source: string, record: FeedRecord): string {
     child?.former_family_names?.join(';'), child?.date_of_birth, child?.gender,
     address ? [...address.lines, address.town ?? ''].filter((part) => part !== '').join(', ') : null,
     address?.postcode, child?.nhs_number, child?.upn,
+    record.carers && record.carers.length > 0 ? record.carers.map((c) => `${c.given_name} ${c.family_name}`).join(';') : null,
   ])
 }

@@ -86,6 +86,7 @@ describe('writePopulation', () => {
         assert.equal(row.former_family_names, (child.former_family_names ?? []).join(';'))
         assert.equal(row.postcode, child.address?.postcode ?? '')
         assert.equal(row.address, [...(child.address?.lines ?? []), child.address?.town ?? ''].filter((p) => p !== '').join(', '))
+        assert.equal(row.carers, (record.carers ?? []).map((c) => `${c.given_name} ${c.family_name}`).join(';'))
         if (!isAscii(`${child.given_name}${child.family_name}`)) unicode++
       })
     }

@@ -95,7 +95,7 @@ export function presentRecord(access: RecordAccess): RecordPageView {
     { key: 'Name', lines: [base.name], source: source('family_name') ?? source('given_name') },
     ...(detail.names.length ? [{
       key: 'Former names', source: null,
-      lines: detail.names.map((n) => `${[n.given_name ?? child.given_name, n.middle_names, n.family_name].filter(Boolean).join(' ')}${n.kind === 'alias' ? ' (also known as)' : ''}${n.used_until ? `, until ${formatDate(n.used_until)}` : ''}`),
+      lines: detail.names.map((n) => `${[n.given_name ?? child.given_name, n.given_name ? n.middle_names : n.middle_names ?? child.middle_names, n.family_name].filter(Boolean).join(' ')}${n.kind === 'alias' ? ' (also known as)' : ''}${n.used_until ? `, until ${formatDate(n.used_until)}` : ''}`),
     }] : []),
     { key: 'Date of birth', lines: [formatDate(child.date_of_birth)], source: source('date_of_birth') },
     { key: 'Gender', lines: [GENDER_LABELS[child.gender] ?? child.gender], source: source('gender') },

@@ -176,6 +176,12 @@ export class SearchRepository {
     return rows.map((row) => ({ ...row, score: Number(row.score) }))
   }
 
+  /** Live children spread across the store, in a fixed order: for `npm run bench:web` to look for (reads the whole table). */
+  async sampleForBenchmark(limit: number): Promise<{ contactpoint_id: string; given_name: string; family_name: string; date_of_birth: string; gender: Gender }[]> {
+    return this.#db.selectFrom('child').select(['contactpoint_id', 'given_name', 'family_name', 'date_of_birth', 'gender'])
+      .where('status', '=', 'active').orderBy(sql`md5(contactpoint_id)`).limit(limit).execute()
+  }
+
   /** The child an ID names, on the record that replaced it when it was merged. */
   async byContactPointId(contactPointId: string): Promise<Omit<SearchRow, 'family_how' | 'given_how' | 'dob_how' | 'gender_how' | 'postcode_how' | 'address_how' | 'matched_family_name'> | undefined> {
     const { rows } = await sql<SearchRow>`

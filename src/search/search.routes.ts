@@ -24,7 +24,7 @@ export function registerSearchRoutes(app: FastifyInstance, services: Services): 
   }
   const render = (reply: FastifyReply, values: Record<string, string>, results: SearchPageView | null, problems: FieldProblem[] = [], status = 200) =>
     reply.code(status).view('search.njk', {
-      title: 'Find a child', csrfToken: reply.generateCsrf(), values, results,
+      title: 'Find a child', activeNav: 'search', csrfToken: reply.generateCsrf(), values, results,
       errors: problems.map(toSummary), fieldErrors: byField(problems),
       dobError: problems.find((p) => p.field.startsWith('dob-'))?.message ?? null,
     })

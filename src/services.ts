@@ -22,6 +22,10 @@ import { SignInService } from './people/sign-in.service.ts'
 import { UserAdminService } from './people/user-admin.service.ts'
 import { UserRepository } from './people/user.repository.ts'
 import { PracticeRepository } from './practice/practice.repository.ts'
+import { RecordRepository } from './record/record.repository.ts'
+import { RecordService } from './record/record.service.ts'
+import { SearchRepository } from './search/search.repository.ts'
+import { SearchService } from './search/search.service.ts'
 import { systemClock, type Clock } from './system/clock.ts'
 import { SystemStateRepository } from './system/state.repository.ts'
 
@@ -53,6 +57,8 @@ export function createServices(database: DatabaseHandle, options: ServiceOptions
     feeds: new FeedRepository(db),
     lifecycle: new LifecycleRepository(db),
     coverage: new CoverageRepository(db),
+    search: new SearchRepository(db),
+    records: new RecordRepository(db),
   }
   const signIn = new SignInService({
     relyingParty: relyingPartyOf(options.publicUrl ?? 'http://localhost:3000'),
@@ -70,6 +76,8 @@ export function createServices(database: DatabaseHandle, options: ServiceOptions
     feedLoader,
     review,
     shielding: new ShieldingService({ db, children: repositories.children, shields: repositories.shields, audit: repositories.audit, clock }),
+    search: new SearchService({ search: repositories.search, audit: repositories.audit, clock }),
+    record: new RecordService({ db, records: repositories.records, children: repositories.children, audit: repositories.audit, clock }),
     clock,
     lifecycle: new LifecycleService({ repository: repositories.lifecycle, audit: repositories.audit, state: repositories.systemState, clock }),
     coverage: new CoverageService({ repository: repositories.coverage, audit: repositories.audit, clock }),

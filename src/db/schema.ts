@@ -440,6 +440,38 @@ export interface EnrolmentInvitationTable {
   used_at: Timestamp | null
 }
 
+/** Search keys of one name of a child; written only by the 0004 triggers, read by src/search. */
+export interface ChildSearchNameTable {
+  name_ref: string
+  child_id: string
+  kind: 'current' | 'former' | 'alias'
+  given_key: string | null
+  other_given_keys: string[]
+  family_key: string
+  family_sound: string
+  family_sound_alt: string
+  family_parts: string[]
+  date_of_birth: DateOnly
+}
+
+export type ShieldOverrideStatus = 'open' | 'closed'
+
+/** A shielded record opened with the override right: the authority's alert, investigated until closed. */
+export interface ShieldOverrideTable {
+  id: Generated<string>
+  child_id: string
+  authority_id: string
+  user_id: string
+  session_id: string
+  reason_code: string
+  reason_text: string
+  created_at: Timestamp
+  status: Generated<ShieldOverrideStatus>
+  closed_at: Timestamp | null
+  closed_by_user_id: string | null
+  outcome: string | null
+}
+
 export interface Database {
   organisation: OrganisationTable
   app_user: AppUserTable
@@ -469,6 +501,8 @@ export interface Database {
   match_review: MatchReviewTable
   child_merge: ChildMergeTable
   record_conflict: RecordConflictTable
+  child_search_name: ChildSearchNameTable
+  shield_override: ShieldOverrideTable
 }
 
 export type Organisation = Selectable<OrganisationTable>
@@ -494,3 +528,4 @@ export type FeedLoad = Selectable<FeedLoadTable>
 export type MatchReview = Selectable<MatchReviewTable>
 export type AuditEvent = Selectable<AuditEventTable>
 export type UserSession = Selectable<UserSessionTable>
+export type ShieldOverride = Selectable<ShieldOverrideTable>

@@ -1,4 +1,4 @@
-// `npm run bench:linkage [-- --only febrl3,synthetic-10000] [-- --children 10000,100000,1000000] [-- --records 1000000,7000000] [-- --reuse]`
+// `npm run bench:linkage [-- --only febrl3,synthetic-10000] [-- --children 10000,100000,1000000] [-- --records 1000000,7000000] [-- --reuse] [-- --note "…"]`
 //
 // Measures the linkage engine on the public data sets with ground truth in ../shared/datasets
 // (FEBRL3 and FEBRL4 with and without soc_sec_id, historical_50k, fake_1000) and on the
@@ -221,6 +221,8 @@ async function main(): Promise<void> {
       records: { type: 'string', default: '1000000' },
       keep: { type: 'boolean', default: false },
       reuse: { type: 'boolean', default: false },
+      /** a sentence about the conditions of the runs, printed with the machine facts */
+      note: { type: 'string' },
     },
   })
   if (values.run) {
@@ -304,7 +306,7 @@ throughout: link at match probability ≥ 0.99, review ≥ 0.5; no threshold is 
   placed in one cluster against all true pairs. For FEBRL4 (a link between two files) only pairs across the files count.
 - **Blocking recall**: the share of true pairs that blocking puts in front of the model at all.
 - **Pairs/s/core**: candidate pairs scored ÷ (scoring time × scoring threads); all cores are used from 20,000 records, except that
-  fewer than 400,000 candidate pairs are scored on one thread (handing them to threads costs more than it saves).
+  fewer than 1,000,000 candidate pairs (counted in the blocks) are scored on one thread (handing them to threads costs more than it saves).
 - **Peak memory**: the process's maximum resident set size (worker threads included).
 - FEBRL, historical_50k and fake_1000 are adults whose errors replace given names wholesale, so the family guard (a
   child keeps their given name; twins and siblings are never linked automatically) is off for them; their comparisons
@@ -330,8 +332,8 @@ ${stagesTable(allRuns)}
 | --- | --- | --- |
 ${targets.map(([t, m, v]) => `| ${t} | ${m} | ${v} |`).join('\n')}
 
-Machine: ${machineFacts()} Other work shared the two cores during the runs, so times are upper bounds.${reused.length > 0 ? `
-Measured in an earlier run of the same code and reused here (\`--reuse\`): ${reused.join(', ')}.` : ''}
+Machine: ${machineFacts()} Other work shared the two cores during the runs, so times are upper bounds.${values.note ? ` ${values.note}` : ''}${reused.length > 0 ? `
+Measured in an earlier run and reused here (\`--reuse\`): ${reused.join(', ')}.` : ''}
 `)
   console.log('written to docs/benchmarks.md (section linkage)')
 }

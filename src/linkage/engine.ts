@@ -22,8 +22,8 @@ import { mergePatterns, trainModel } from './training.ts'
 import type { PatternCounts } from './training.ts'
 import type { LinkRecord } from './types.ts'
 
-/** Below this many candidate pairs (before de-duplication) scoring stays on the calling thread. */
-const INLINE_SCORING_PAIRS = 400_000
+/** Below this many candidate pairs (counted in the blocks, before pairs found by two rules are removed) scoring stays on the calling thread. */
+const INLINE_SCORING_PAIRS = 1_000_000
 
 export type LinkStage = 'preparing' | 'blocking' | 'training' | 'scoring' | 'clustering'
 

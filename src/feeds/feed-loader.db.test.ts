@@ -11,6 +11,7 @@ import { sql } from 'kysely'
 import { DemoLoader } from '../demo/demo-loader.ts'
 import { createServices, type Services } from '../services.ts'
 import { createTestDatabase, type TestDatabase } from '../testing/database.ts'
+import { buildStaff } from '../testing/people.ts'
 import type { LoadRequest } from './feed-loader.service.ts'
 
 let handle: TestDatabase
@@ -20,6 +21,8 @@ const KEY = randomBytes(32)
 let fileNumber = 0
 
 const LOCAL = 'northmoor-youth-service'
+/** Refused before any lookup of the user, so it need not exist. */
+const SOME_USER_ID = '00000000-0000-4000-8000-000000000001'
 
 function writeFeed(records: readonly unknown[], ext = 'jsonl'): string {
   fileNumber += 1
@@ -227,7 +230,7 @@ describe('safety', () => {
     const source = await services.repositories.sources.findSourceByCode(LOCAL)
     const stranger = await handle.db.selectFrom('organisation').select('id').where('id', '!=', source?.organisation_id as string).executeTakeFirstOrThrow()
     const file = writeFeed([{ op: 'upsert', record_id: 'AU-1', child: { given_name: 'Ann', family_name: 'Other', date_of_birth: '2015-01-01' } }])
-    await assert.rejects(services.feedLoader.load(request(file, { actor: { userId: randomUUIDLike(), organisationId: stranger.id, roles: ['data_supplier'] }, channel: 'api' })), /only into your own organisation's sources/)
+    await assert.rejects(services.feedLoader.load(request(file, { actor: { userId: SOME_USER_ID, organisationId: stranger.id, roles: ['data_supplier'] }, channel: 'api' })), /only into your own organisation's sources/)
   })
 
   test('a record that might be a shielded child never becomes a new, unshielded child', async () => {
@@ -245,10 +248,6 @@ describe('safety', () => {
   })
 })
 
-function randomUUIDLike(): string {
-  return '00000000-0000-4000-8000-000000000001'
-}
-
 describe('the data-quality queue', () => {
   async function twoNewChildren(tag: string) {
     const file = writeFeed([
@@ -265,7 +264,6 @@ describe('the data-quality queue', () => {
 
   async function manager() {
     const authority = await handle.db.selectFrom('organisation').selectAll().where('kind', '=', 'local_authority').executeTakeFirstOrThrow()
-    const { buildStaff } = await import('../testing/people.ts')
     return (await buildStaff(services, authority, 'authority_data_manager', authority.id)).user
   }
 
@@ -322,7 +320,6 @@ describe('the data-quality queue', () => {
 
   test('only the authority\'s data managers decide', async () => {
     const authority = await handle.db.selectFrom('organisation').selectAll().where('kind', '=', 'local_authority').executeTakeFirstOrThrow()
-    const { buildStaff } = await import('../testing/people.ts')
     const practitioner = (await buildStaff(services, authority, 'practitioner', authority.id)).user
     await assert.rejects(services.review.queue(practitioner, authority.id), /no role of the user allows this/)
   })

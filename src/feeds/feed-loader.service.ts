@@ -112,14 +112,16 @@ const REPORT_REJECTIONS = 100
 const END_OF_FILE = 2_147_483_647
 const zeroCounts = (): Counts => Object.fromEntries(COUNT_NAMES.map((n) => [n, 0])) as Counts
 
+const addressText = (lines: readonly string[] | null | undefined, town: string | null | undefined): string | undefined =>
+  lines && lines.length > 0 ? [...lines, town].filter(Boolean).join(', ') : undefined
+
 export function toLinkRecord(sourceCode: string, recordId: string, child: FeedChild, carers: readonly { given_name: string; family_name: string }[] = []): LinkRecord {
-  const address = child.address && child.address.lines.length > 0 ? [...child.address.lines, child.address.town].filter(Boolean).join(', ') : undefined
   return {
     source: sourceCode, recordId, givenName: child.given_name, middleNames: child.middle_names ?? undefined, familyName: child.family_name,
     formerFamilyNames: child.former_family_names?.join(';') || undefined, dateOfBirth: child.date_of_birth,
-    gender: child.gender === 'not_specified' ? undefined : child.gender ?? undefined, address, postcode: child.address?.postcode ?? undefined,
-    nhsNumber: child.nhs_number ?? undefined, upn: child.upn ?? undefined,
-    extra: carers.length > 0 ? { carers: carerNames(carers) ?? undefined } : undefined,
+    gender: child.gender === 'not_specified' ? undefined : child.gender ?? undefined,
+    address: addressText(child.address?.lines, child.address?.town), postcode: child.address?.postcode ?? undefined,
+    nhsNumber: child.nhs_number ?? undefined, upn: child.upn ?? undefined, carers: carerNames(carers) ?? undefined,
   }
 }
 
@@ -128,13 +130,12 @@ function carerNames(carers: readonly { given_name: string; family_name: string }
 }
 
 function rowToLinkRecord(r: CandidateRow): LinkRecord {
-  const address = r.address_lines && r.address_lines.length > 0 ? [...r.address_lines, r.town].filter(Boolean).join(', ') : undefined
   return {
     source: r.source_code, recordId: r.record_id, givenName: r.given_name ?? undefined, middleNames: r.middle_names ?? undefined,
     familyName: r.family_name ?? undefined, formerFamilyNames: r.former_family_names.join(';') || undefined,
-    dateOfBirth: r.date_of_birth ?? undefined, gender: r.gender === 'not_specified' ? undefined : r.gender ?? undefined, address,
-    postcode: r.postcode ?? undefined, nhsNumber: r.nhs_number ?? undefined, upn: r.upn ?? undefined,
-    extra: r.carer_names ? { carers: r.carer_names } : undefined,
+    dateOfBirth: r.date_of_birth ?? undefined, gender: r.gender === 'not_specified' ? undefined : r.gender ?? undefined,
+    address: addressText(r.address_lines, r.town), postcode: r.postcode ?? undefined, nhsNumber: r.nhs_number ?? undefined,
+    upn: r.upn ?? undefined, carers: r.carer_names ?? undefined,
   }
 }
 
@@ -437,7 +438,7 @@ export class FeedLoader {
       counts.review += 1
       return
     }
-    const childId = await this.#newChild(trx, p, [{ id, record }])
+    const childId = await this.#newChild(trx, p.authorityId, child)
     await this.#feeds.link({ sourceRecordId: id, childId, decidedBy: 'engine', modelVersion: model.version }, trx)
     await this.#contribute(trx, id, childId, record, orgIds, today)
     touched.add(childId)
@@ -455,12 +456,11 @@ export class FeedLoader {
     }
   }
 
-  /** A new child whose identity comes from these records (survivorship completes it at batch end). */
-  async #newChild(trx: Transaction<Database>, p: Prepared, records: readonly { id: string; record: FeedRecord }[]): Promise<string> {
-    const first = records[0]?.record.child as FeedChild
+  /** A new child with the record's identity; survivorship fills in the rest from its linked records. */
+  async #newChild(trx: Transaction<Database>, authorityId: string, child: FeedChild): Promise<string> {
     const created = await this.#children.create({
-      givenName: first.given_name, familyName: first.family_name, gender: first.gender ?? 'not_specified', dateOfBirth: first.date_of_birth,
-      responsibleAuthorityId: p.authorityId, archiveDueOn: archiveDueOn(first.date_of_birth), addressStatus: 'no_known_address',
+      givenName: child.given_name, familyName: child.family_name, gender: child.gender ?? 'not_specified', dateOfBirth: child.date_of_birth,
+      responsibleAuthorityId: authorityId, archiveDueOn: archiveDueOn(child.date_of_birth), addressStatus: 'no_known_address',
     }, trx)
     return created.id
   }
@@ -534,13 +534,9 @@ export class FeedLoader {
   /** A held record that a person found to be nobody known becomes a new child. */
   async recordToNewChild(sourceRecordId: string, authorityId: string, userId: string, trx: Transaction<Database>): Promise<string> {
     const stored = await this.#feeds.recordPayload(sourceRecordId, trx)
-    const child = stored.payload.child as FeedChild
-    const created = await this.#children.create({
-      givenName: child.given_name, familyName: child.family_name, gender: child.gender ?? 'not_specified', dateOfBirth: child.date_of_birth,
-      responsibleAuthorityId: authorityId, archiveDueOn: archiveDueOn(child.date_of_birth), addressStatus: 'no_known_address',
-    }, trx)
-    await this.joinRecord(sourceRecordId, created.id, userId, trx)
-    return created.id
+    const childId = await this.#newChild(trx, authorityId, stored.payload.child as FeedChild)
+    await this.joinRecord(sourceRecordId, childId, userId, trx)
+    return childId
   }
 
   async resurvive(childIds: readonly string[], trx: Transaction<Database>): Promise<void> {
@@ -601,7 +597,7 @@ export class FeedLoader {
             const cluster = clusterOf[i] as number
             let childId = childOfCluster.get(cluster)
             if (!childId) {
-              childId = await this.#newChild(trx, p, [{ id: '', record }])
+              childId = await this.#newChild(trx, p.authorityId, record.child as FeedChild)
               childOfCluster.set(cluster, childId)
               counts.new_children += 1
             } else counts.linked += 1

@@ -88,6 +88,24 @@ function recordValues(r: RecordColumns) {
   }
 }
 
+function carerRow(sourceRecordId: string, childId: string, c: FeedCarer) {
+  return {
+    child_id: childId, given_name: c.given_name, family_name: c.family_name, relationship: c.relationship,
+    parental_responsibility: c.parental_responsibility, phone: c.phone ?? null, email: c.email ?? null,
+    address_lines: c.address?.lines ?? null, town: c.address?.town ?? null, postcode: c.address?.postcode ?? null, source_record_id: sourceRecordId,
+  }
+}
+
+/** An involvement's columns other than its keys (source record, supplier's involvement ID). */
+function involvementColumns(childId: string, i: FeedInvolvement, orgIds: ReadonlyMap<string, string>) {
+  return {
+    child_id: childId, service_type: i.service_type, organisation_id: orgIds.get(i.organisation_code) as string,
+    practitioner_name: i.practitioner_name ?? null, phone: i.phone ?? null, email: i.email ?? null, started_on: i.started_on,
+    ended_on: i.ended_on ?? null, is_lead_professional: i.lead_professional ?? false, holds_caf: i.holds_caf ?? false,
+    is_sensitive: SENSITIVE_SERVICE_TYPES.includes(i.service_type), consent_basis: i.consent_basis ?? null,
+  }
+}
+
 export class FeedRepository {
   readonly #db: Kysely<Database>
 
@@ -384,11 +402,7 @@ export class FeedRepository {
   async replaceCarers(sourceRecordId: string, childId: string, carers: readonly FeedCarer[], trx: Transaction<Database>): Promise<void> {
     await trx.deleteFrom('carer').where('source_record_id', '=', sourceRecordId).execute()
     if (carers.length === 0) return
-    await trx.insertInto('carer').values(carers.map((c) => ({
-      child_id: childId, given_name: c.given_name, family_name: c.family_name, relationship: c.relationship,
-      parental_responsibility: c.parental_responsibility, phone: c.phone ?? null, email: c.email ?? null,
-      address_lines: c.address?.lines ?? null, town: c.address?.town ?? null, postcode: c.address?.postcode ?? null, source_record_id: sourceRecordId,
-    }))).execute()
+    await trx.insertInto('carer').values(carers.map((c) => carerRow(sourceRecordId, childId, c))).execute()
   }
 
   /**
@@ -398,12 +412,7 @@ export class FeedRepository {
    */
   async syncInvolvements(sourceRecordId: string, childId: string, items: readonly FeedInvolvement[], orgIds: ReadonlyMap<string, string>, today: string, trx: Transaction<Database>): Promise<number> {
     for (const i of items) {
-      const values = {
-        child_id: childId, service_type: i.service_type, organisation_id: orgIds.get(i.organisation_code) as string,
-        practitioner_name: i.practitioner_name ?? null, phone: i.phone ?? null, email: i.email ?? null, started_on: i.started_on,
-        ended_on: i.ended_on ?? null, is_lead_professional: i.lead_professional ?? false, holds_caf: i.holds_caf ?? false,
-        is_sensitive: SENSITIVE_SERVICE_TYPES.includes(i.service_type), consent_basis: i.consent_basis ?? null,
-      }
+      const values = involvementColumns(childId, i, orgIds)
       await trx.insertInto('involvement').values({ ...values, source_record_id: sourceRecordId, supplier_involvement_id: i.involvement_id })
         .onConflict((oc) => oc.columns(['source_record_id', 'supplier_involvement_id']).doUpdateSet({ ...values, updated_at: new Date() })).execute()
     }
@@ -416,23 +425,15 @@ export class FeedRepository {
 
   async insertInvolvements(rows: readonly { sourceRecordId: string; childId: string; item: FeedInvolvement }[], orgIds: ReadonlyMap<string, string>, trx: Transaction<Database>): Promise<void> {
     for (let k = 0; k < rows.length; k += BATCH) {
-      await trx.insertInto('involvement').values(rows.slice(k, k + BATCH).map(({ sourceRecordId, childId, item: i }) => ({
-        child_id: childId, service_type: i.service_type, organisation_id: orgIds.get(i.organisation_code) as string,
-        practitioner_name: i.practitioner_name ?? null, phone: i.phone ?? null, email: i.email ?? null, started_on: i.started_on,
-        ended_on: i.ended_on ?? null, is_lead_professional: i.lead_professional ?? false, holds_caf: i.holds_caf ?? false,
-        is_sensitive: SENSITIVE_SERVICE_TYPES.includes(i.service_type), consent_basis: i.consent_basis ?? null,
-        source_record_id: sourceRecordId, supplier_involvement_id: i.involvement_id,
+      await trx.insertInto('involvement').values(rows.slice(k, k + BATCH).map(({ sourceRecordId, childId, item }) => ({
+        ...involvementColumns(childId, item, orgIds), source_record_id: sourceRecordId, supplier_involvement_id: item.involvement_id,
       }))).execute()
     }
   }
 
   async insertCarers(rows: readonly { sourceRecordId: string; childId: string; carer: FeedCarer }[], trx: Transaction<Database>): Promise<void> {
     for (let k = 0; k < rows.length; k += BATCH) {
-      await trx.insertInto('carer').values(rows.slice(k, k + BATCH).map(({ sourceRecordId, childId, carer: c }) => ({
-        child_id: childId, given_name: c.given_name, family_name: c.family_name, relationship: c.relationship,
-        parental_responsibility: c.parental_responsibility, phone: c.phone ?? null, email: c.email ?? null,
-        address_lines: c.address?.lines ?? null, town: c.address?.town ?? null, postcode: c.address?.postcode ?? null, source_record_id: sourceRecordId,
-      }))).execute()
+      await trx.insertInto('carer').values(rows.slice(k, k + BATCH).map(({ sourceRecordId, childId, carer }) => carerRow(sourceRecordId, childId, carer))).execute()
     }
   }
 

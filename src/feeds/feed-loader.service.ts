@@ -14,8 +14,8 @@ import { createHash, randomUUID } from 'node:crypto'
 import { basename } from 'node:path'
 import type { Transaction } from 'kysely'
 import { archiveDueOn } from '../children/lifecycle.ts'
-import type { ChildRepository } from '../children/child.repository.ts'
-import type { Database, FeedLoad } from '../db/schema.ts'
+import type { ChildRepository, NewChildInput } from '../children/child.repository.ts'
+import type { Child, Database, FeedLoad } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
 import type { AuditRepository } from '../governance/audit.repository.ts'
 import {
@@ -143,6 +143,13 @@ function rowToLinkRecord(r: CandidateRow): LinkRecord {
 function contentOf(record: FeedRecord): { payload: string; hash: string } {
   const payload = JSON.stringify({ child: record.child ?? null, carers: record.carers ?? [], involvements: record.involvements ?? [] })
   return { payload, hash: createHash('sha256').update(payload).digest('hex') }
+}
+
+function newChildInput(authorityId: string, child: FeedChild): NewChildInput {
+  return {
+    givenName: child.given_name, familyName: child.family_name, gender: child.gender ?? 'not_specified', dateOfBirth: child.date_of_birth,
+    responsibleAuthorityId: authorityId, archiveDueOn: archiveDueOn(child.date_of_birth), addressStatus: 'no_known_address',
+  }
 }
 
 export class FeedLoader {
@@ -458,11 +465,7 @@ export class FeedLoader {
 
   /** A new child with the record's identity; survivorship fills in the rest from its linked records. */
   async #newChild(trx: Transaction<Database>, authorityId: string, child: FeedChild): Promise<string> {
-    const created = await this.#children.create({
-      givenName: child.given_name, familyName: child.family_name, gender: child.gender ?? 'not_specified', dateOfBirth: child.date_of_birth,
-      responsibleAuthorityId: authorityId, archiveDueOn: archiveDueOn(child.date_of_birth), addressStatus: 'no_known_address',
-    }, trx)
-    return created.id
+    return (await this.#children.create(newChildInput(authorityId, child), trx)).id
   }
 
   async #contribute(trx: Transaction<Database>, sourceRecordId: string, childId: string, record: FeedRecord, orgIds: Map<string, string>, today: string): Promise<void> {
@@ -590,20 +593,23 @@ export class FeedLoader {
         const indices = upserts.map(() => index++)
         if (batch.first < p.load.next_line) continue
         p.load = await this.#inBatch(p, batch.first, batch.next, async (trx, counts) => {
+          // the clusters met for the first time get their children in one statement
+          const firsts = new Map<number, FeedChild>()
+          for (const [k, { record }] of upserts.entries()) {
+            const cluster = clusterOf[indices[k] as number] as number
+            if (!childOfCluster.has(cluster) && !firsts.has(cluster)) firsts.set(cluster, record.child as FeedChild)
+          }
+          const made = await this.#children.createMany([...firsts.values()].map((child) => newChildInput(p.authorityId, child)), trx)
+          ;[...firsts.keys()].forEach((cluster, k) => childOfCluster.set(cluster, (made[k] as Child).id))
+          counts.new_children += made.length
+          counts.linked += upserts.length - made.length
           const columns: RecordColumns[] = []
           const owners: string[] = []
           for (const [k, { record }] of upserts.entries()) {
             const i = indices[k] as number
-            const cluster = clusterOf[i] as number
-            let childId = childOfCluster.get(cluster)
-            if (!childId) {
-              childId = await this.#newChild(trx, p.authorityId, record.child as FeedChild)
-              childOfCluster.set(cluster, childId)
-              counts.new_children += 1
-            } else counts.linked += 1
             const { payload, hash } = contentOf(record)
             columns.push(this.#columns(p, record, record.child as FeedChild, payload, hash, candidateKeys(settings, records[i] as LinkRecord), false))
-            owners.push(childId)
+            owners.push(childOfCluster.get(clusterOf[i] as number) as string)
           }
           const ids = await this.#feeds.insertRecords(columns, trx)
           await this.#feeds.insertLinks(ids.map((id, k) => ({ sourceRecordId: id, childId: owners[k] as string, weight: null, probability: null, modelVersion: model.version })), trx)

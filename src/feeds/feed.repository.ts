@@ -332,19 +332,24 @@ export class FeedRepository {
 
   /**
    * Writes what survivorship derived for many children at once: their fields, current address,
-   * former names, identifiers, provenance and conflicts (a handful of statements per batch, plus
-   * one update per child).
+   * former names, identifiers, provenance and conflicts (a handful of statements per batch).
    */
   async applySurvivors(rows: readonly { childId: string; s: SurvivingChild; archiveDueOn: string }[], issuerOf: (sourceRecordId: string) => string, now: Date, trx: Transaction<Database>): Promise<void> {
     if (rows.length === 0) return
     const ids = rows.map((r) => r.childId)
-    for (const { childId, s, archiveDueOn } of rows) {
-      await trx.updateTable('child').set({
-        given_name: s.givenName, middle_names: s.middleNames, family_name: s.familyName, gender: s.gender, date_of_birth: s.dateOfBirth,
-        date_of_death: s.dateOfDeath, address_status: s.addressStatus, return_intent: s.returnIntent, updated_at: now,
-        archive_due_on: sql<string>`CASE WHEN retention_extended_to IS NULL THEN ${archiveDueOn}::date ELSE archive_due_on END`,
-        version: sql<number>`version + 1`,
-      }).where('id', '=', childId).execute()
+    // one statement for the batch: the search triggers on child run once per statement, not per row
+    for (let i = 0; i < rows.length; i += BATCH) {
+      const values = rows.slice(i, i + BATCH).map(({ childId, s, archiveDueOn }) => ({
+        id: childId, given_name: s.givenName, middle_names: s.middleNames, family_name: s.familyName, gender: s.gender, date_of_birth: s.dateOfBirth,
+        date_of_death: s.dateOfDeath, address_status: s.addressStatus, return_intent: s.returnIntent, archive_due_on: archiveDueOn,
+      }))
+      await sql`UPDATE child AS c SET given_name = v.given_name, middle_names = v.middle_names, family_name = v.family_name, gender = v.gender,
+          date_of_birth = v.date_of_birth, date_of_death = v.date_of_death, address_status = v.address_status, return_intent = v.return_intent,
+          archive_due_on = CASE WHEN c.retention_extended_to IS NULL THEN v.archive_due_on ELSE c.archive_due_on END,
+          updated_at = ${now}, version = c.version + 1
+        FROM jsonb_to_recordset(${JSON.stringify(values)}::jsonb) AS v(id uuid, given_name text, middle_names text, family_name text, gender text,
+          date_of_birth date, date_of_death date, address_status text, return_intent text, archive_due_on date)
+        WHERE c.id = v.id`.execute(trx)
     }
 
     const today = now.toISOString().slice(0, 10)

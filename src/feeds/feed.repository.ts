@@ -251,7 +251,11 @@ export class FeedRepository {
   /** Linked records sharing a blocking key with the incoming one, with their child; capped. */
   async candidates(keys: readonly string[], excludeRecordId: string | null, cap: number, trx: Executor): Promise<CandidateRow[]> {
     if (keys.length === 0) return []
-    let q = trx.selectFrom('source_record as r')
+    // the records sharing a key come from the GIN index first (materialised), so that the planner
+    // never walks the whole table in ID order hoping to meet them before the limit
+    let q = trx.with((cte) => cte('hit').materialized(), (db) => db.selectFrom('source_record').select('id')
+      .where(sql<boolean>`block_keys && ${sql.val([...keys])}::text[]`))
+      .selectFrom('hit').innerJoin('source_record as r', 'r.id', 'hit.id')
       .innerJoin('record_link as l', (j) => j.onRef('l.source_record_id', '=', 'r.id').on('l.state', '=', 'linked'))
       .innerJoin('data_source as s', 's.id', 'r.source_id')
       .innerJoin('child as c', 'c.id', 'l.child_id')
@@ -260,7 +264,6 @@ export class FeedRepository {
         'r.family_name', 'r.former_family_names', 'r.date_of_birth', 'r.gender', 'r.address_lines', 'r.town', 'r.postcode',
         'r.nhs_number', 'r.upn', 'r.carer_names',
       ])
-      .where(sql<boolean>`r.block_keys && ${sql.val([...keys])}::text[]`)
       .where('r.status', '=', 'active').where('c.status', '=', 'active')
     if (excludeRecordId) q = q.where('r.id', '!=', excludeRecordId)
     return q.orderBy('r.id').limit(cap).execute() as Promise<CandidateRow[]>

@@ -9,6 +9,7 @@ import { registerSecurityKeyRoutes } from './people/security-key.routes.ts'
 import { registerSessionHooks } from './people/session.hooks.ts'
 import { registerSignInRoutes } from './people/sign-in.routes.ts'
 import { registerUserAdminRoutes } from './people/user-admin.routes.ts'
+import { registerQualityRoutes } from './feeds/quality.routes.ts'
 import { registerRecordRoutes } from './record/record.routes.ts'
 import { registerSearchRoutes } from './search/search.routes.ts'
 import type { Clock } from './system/clock.ts'
@@ -35,7 +36,7 @@ export async function buildApp({ config, database, logger, clock }: AppDependenc
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
   })
-  const services = createServices(database, { encryptionKey: config.dataEncryptionKey, publicUrl: config.http.publicUrl, ...(clock ? { clock } : {}) })
+  const services = createServices(database, { encryptionKey: config.dataEncryptionKey, publicUrl: config.http.publicUrl, feeds: config.feeds, linkage: config.linkage, ...(clock ? { clock } : {}) })
   await registerHttpPipeline(app, config)
   registerHealthRoutes(app, services)
   registerHomeRoutes(app)
@@ -46,5 +47,6 @@ export async function buildApp({ config, database, logger, clock }: AppDependenc
   registerUserAdminRoutes(app, services, config.http.publicUrl)
   registerSearchRoutes(app, services)
   registerRecordRoutes(app, services)
+  registerQualityRoutes(app, services)
   return { app, services }
 }

@@ -5,6 +5,7 @@ import type { DatabaseHandle } from './db/client.ts'
 import { FeedLoader } from './feeds/feed-loader.service.ts'
 import { FeedRepository } from './feeds/feed.repository.ts'
 import { ReviewRepository } from './feeds/review.repository.ts'
+import { RematchService } from './feeds/rematch.service.ts'
 import { ReviewService } from './feeds/review.service.ts'
 import { SourceRepository } from './feeds/source.repository.ts'
 import { AuditRepository } from './governance/audit.repository.ts'
@@ -69,11 +70,13 @@ export function createServices(database: DatabaseHandle, options: ServiceOptions
     clock, maxRejectionRate: options.feeds?.maxRejectionRate ?? 0.05,
     ...(options.linkage ? { thresholds: { link: options.linkage.link, review: options.linkage.review } } : {}),
   })
+  const rematch = new RematchService({ db, feeds: repositories.feeds, audit: repositories.audit, clock, ...(options.linkage ? { thresholds: { link: options.linkage.link, review: options.linkage.review } } : {}) })
   const review = new ReviewService({ db, reviews: new ReviewRepository(db), feeds: repositories.feeds, loader: feedLoader, audit: repositories.audit, clock })
   return {
     database,
     repositories,
     feedLoader,
+    rematch,
     review,
     shielding: new ShieldingService({ db, children: repositories.children, shields: repositories.shields, audit: repositories.audit, clock }),
     search: new SearchService({ search: repositories.search, audit: repositories.audit, clock }),

@@ -20,7 +20,7 @@ import { AppError } from '../errors.ts'
 import type { AuditRepository } from '../governance/audit.repository.ts'
 import {
   candidateKeys, DEFAULT_SETTINGS, linkRecords, MODEL_VERSION, parseModel, scoreIncoming, serialiseModel,
-  weightToProbability, type LinkRecord, type Thresholds, type TrainedModel,
+  weightToProbability, type Explanation, type LinkRecord, type Thresholds, type TrainedModel,
 } from '../linkage/index.ts'
 import type { Clock } from '../system/clock.ts'
 import type { DatabaseHandle } from '../db/client.ts'
@@ -129,7 +129,7 @@ function carerNames(carers: readonly { given_name: string; family_name: string }
   return carers.length > 0 ? carers.map((c) => `${c.given_name} ${c.family_name}`).join('; ') : null
 }
 
-function rowToLinkRecord(r: CandidateRow): LinkRecord {
+export function rowToLinkRecord(r: CandidateRow): LinkRecord {
   return {
     source: r.source_code, recordId: r.record_id, givenName: r.given_name ?? undefined, middleNames: r.middle_names ?? undefined,
     familyName: r.family_name ?? undefined, formerFamilyNames: r.former_family_names.join(';') || undefined,
@@ -540,6 +540,23 @@ export class FeedLoader {
     const childId = await this.#newChild(trx, authorityId, stored.payload.child as FeedChild)
     await this.joinRecord(sourceRecordId, childId, userId, trx)
     return childId
+  }
+
+  /**
+   * Why the engine thinks two children may be one: the closest pair of their records, explained
+   * with the saved model (bulk proposals are stored without one; this makes it when a person looks).
+   */
+  async explainChildren(childId: string, otherChildId: string): Promise<Explanation | null> {
+    const model = await this.#activeModel()
+    if (!model) return null
+    const [mine, theirs] = [await this.#feeds.recordsOfChild(childId), await this.#feeds.recordsOfChild(otherChildId)]
+    let best: { weight: number; explanation: Explanation } | null = null
+    for (const row of theirs) {
+      const decision = scoreIncoming(model.model, rowToLinkRecord(row), mine.map((r) => ({ record: rowToLinkRecord(r), childId })), { explain: true })
+      const pair = decision.children[0]?.pairs[0]
+      if (pair?.explanation && (!best || pair.weight > best.weight)) best = { weight: pair.weight, explanation: pair.explanation }
+    }
+    return best?.explanation ?? null
   }
 
   async resurvive(childIds: readonly string[], trx: Transaction<Database>): Promise<void> {

@@ -249,6 +249,31 @@ export class FeedRepository {
   }
 
   /** Linked records sharing a blocking key with the incoming one, with their child; capped. */
+  /** The active records linked to a child, in the shape the engine scores. */
+  async recordsOfChild(childId: string, db: Executor = this.#db): Promise<CandidateRow[]> {
+    return this.#linkedRecords(db).where('l.child_id', '=', childId).orderBy('r.id').execute() as Promise<CandidateRow[]>
+  }
+
+  /** Every active linked record of active children, a page at a time in ID order (for a shadow re-match). */
+  async linkedRecordsPage(after: string | null, limit: number, db: Executor = this.#db): Promise<CandidateRow[]> {
+    let q = this.#linkedRecords(db).where('c.status', '=', 'active')
+    if (after) q = q.where('r.id', '>', after)
+    return q.orderBy('r.id').limit(limit).execute() as Promise<CandidateRow[]>
+  }
+
+  #linkedRecords(db: Executor) {
+    return db.selectFrom('record_link as l')
+      .innerJoin('source_record as r', 'r.id', 'l.source_record_id')
+      .innerJoin('data_source as s', 's.id', 'r.source_id')
+      .innerJoin('child as c', 'c.id', 'l.child_id')
+      .select([
+        'r.id as source_record_id', 's.code as source_code', 'r.record_id', 'l.child_id', 'c.shielded', 'r.given_name', 'r.middle_names',
+        'r.family_name', 'r.former_family_names', 'r.date_of_birth', 'r.gender', 'r.address_lines', 'r.town', 'r.postcode',
+        'r.nhs_number', 'r.upn', 'r.carer_names',
+      ])
+      .where('l.state', '=', 'linked').where('r.status', '=', 'active')
+  }
+
   async candidates(keys: readonly string[], excludeRecordId: string | null, cap: number, trx: Executor): Promise<CandidateRow[]> {
     if (keys.length === 0) return []
     // the records sharing a key come from the GIN index first (materialised), so that the planner
@@ -390,8 +415,12 @@ export class FeedRepository {
     const wanted = new Set(rows.flatMap(({ childId, s }) => s.conflicts.map((c) => `${childId}|${c.field}`)))
     const stale = open.filter((o) => !wanted.has(`${o.child_id}|${o.field}`)).map((o) => o.id)
     if (stale.length > 0) await trx.updateTable('record_conflict').set({ status: 'resolved', resolved_at: now }).where('id', 'in', stale).execute()
+    // a disagreement a person resolved stays resolved while the sources still say the same things
+    const resolved = new Set((await trx.selectFrom('record_conflict').select(['child_id', 'field', 'values']).where('child_id', 'in', ids).where('status', '=', 'resolved').execute())
+      .map((r) => `${r.child_id}|${r.field}|${canonical(r.values)}`))
     for (const { childId, s } of rows) {
       for (const c of s.conflicts) {
+        if (resolved.has(`${childId}|${c.field}|${canonical(c.values)}`)) continue
         await trx.insertInto('record_conflict').values({ child_id: childId, field: c.field as ConflictField, values: JSON.stringify(c.values) })
           .onConflict((oc) => oc.columns(['child_id', 'field']).where('status', '=', 'open').doUpdateSet({ values: JSON.stringify(c.values) })).execute()
       }
@@ -477,8 +506,22 @@ export class FeedRepository {
     return inserted
   }
 
+  async authoritiesOf(childIds: readonly string[], db: Executor = this.#db): Promise<Map<string, string>> {
+    const out = new Map<string, string>()
+    for (let i = 0; i < childIds.length; i += BATCH) {
+      const rows = await db.selectFrom('child').select(['id', 'responsible_authority_id']).where('id', 'in', childIds.slice(i, i + BATCH)).execute()
+      for (const r of rows) out.set(r.id, r.responsible_authority_id)
+    }
+    return out
+  }
+
   async childAuthority(childId: string, trx: Executor): Promise<string> {
     const row = await trx.selectFrom('child').select('responsible_authority_id').where('id', '=', childId).executeTakeFirstOrThrow()
     return row.responsible_authority_id
   }
+}
+
+/** JSON with object keys sorted: jsonb does not keep the order a value was written in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v))
 }

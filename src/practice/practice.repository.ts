@@ -192,8 +192,12 @@ export class PracticeRepository {
     return trx.selectFrom('data_source').select(['id', 'code']).where('code', '=', code).executeTakeFirstOrThrow()
   }
 
-  async setDateOfDeath(childId: string, dateOfDeath: string, now: Date, trx: Transaction<Database>): Promise<void> {
-    // survivorship has set it from the death record when the child has records; a child without any still gets it
+  async setDateOfDeath(childId: string, dateOfDeath: string, from: { sourceId: string; sourceRecordId: string }, now: Date, trx: Transaction<Database>): Promise<void> {
+    // survivorship has set both from the death record when the child has records of its identity; a child without any still gets them
     await trx.updateTable('child').set({ date_of_death: dateOfDeath, updated_at: now }).where('id', '=', childId).where('date_of_death', 'is', null).execute()
+    await trx.insertInto('field_provenance').values({
+      child_id: childId, field: 'date_of_death', source_record_id: from.sourceRecordId, source_id: from.sourceId, recorded_by_user_id: null, recorded_at: now,
+    }).onConflict((oc) => oc.columns(['child_id', 'field']).doNothing()).execute()
   }
+
 }

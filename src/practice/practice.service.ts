@@ -334,7 +334,7 @@ export class PracticeService {
       }, trx)
       await this.#feeds.link({ sourceRecordId: recordId, childId: child.id, decidedBy: 'person', userId: actor.id }, trx)
       await this.#loader.resurvive([child.id], trx)
-      await this.#practice.setDateOfDeath(child.id, died as string, now, trx)
+      await this.#practice.setDateOfDeath(child.id, died as string, { sourceId: source.id, sourceRecordId: recordId }, now, trx)
       await this.#append(actor, context, 'child.record_death', child, {}, trx)
     })
     return child

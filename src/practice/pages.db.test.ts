@@ -71,6 +71,7 @@ describe('back to the record', () => {
     assert.match(record.body, /Your work with this child/)
     for (const link of ['involvement', 'marker', 'report-error']) assert.match(record.body, new RegExp(`href="/children/${id}/${link}"`))
     assert.doesNotMatch(record.body, /Record a date of death/, 'practitioners do not record deaths')
+    assert.doesNotMatch((await get(teacher, `/children/${id}?done=__proto__`)).body, /govuk-notification-banner--success/)
     const again = await get(teacher, `/children/${id}?done=<script>`)
     assert.equal(again.statusCode, 200)
     assert.match(again.body, /Maisie Rose Thornbury/)

@@ -82,7 +82,7 @@ export function registerRecordRoutes(app: FastifyInstance, services: Services): 
     const since = new Date(services.clock.now().getTime() - IDLE_TIMEOUT_MS)
     const access = await services.record.continueView(actor, id, session, context(request), since)
     if (!access) return reply.redirect(`/children/${id}/reason`, 303)
-    const done = DONE_MESSAGES[request.query.done ?? '']
+    const done = Object.hasOwn(DONE_MESSAGES, request.query.done ?? '') ? DONE_MESSAGES[request.query.done as string] : undefined
     return recordPage(request, reply, access, done ? { done } : {})
   })
 

@@ -206,5 +206,7 @@ describe('adding a child', () => {
     assert.match(wrong.body, /href="#dob-day">Enter the child’s date of birth/)
     const noModel = await submit(teacher, '/children/new', '/children/new', { givenName: 'Nova', familyName: 'Newchild', 'dob-day': '1', 'dob-month': '2', 'dob-year': '2020', gender: 'female' })
     assert.equal(noModel.statusCode, 503)
+    const admin = `cp-session=${await signInAs(services, clock, await buildStaff(services, north, 'authority_user_admin', north.id))}`
+    assert.equal((await get(admin, '/children/new')).statusCode, 403, 'only roles the policy lets add children')
   })
 })

@@ -56,7 +56,7 @@ export function registerPracticeRoutes(app: FastifyInstance, services: Services)
     request.phoneEnquiry = enquiry ?? null
     reply.locals = {
       ...reply.locals,
-      practiceNav: { phone: services.phoneEnquiries.mayTakeEnquiries(user), dataErrors: user.roles.some((r) => decide(user, 'data_error.resolve', { authorityId: r.authorityId }).allowed) },
+      practiceNav: { phone: services.phoneEnquiries.mayTakeEnquiries(user), addChild: services.practice.mayAddChild(user), dataErrors: user.roles.some((r) => decide(user, 'data_error.resolve', { authorityId: r.authorityId }).allowed) },
       ...(enquiry ? { phoneEnquiry: { caller: enquiry.caller_name, organisation: enquiry.caller_organisation } } : {}),
     }
   })
@@ -220,6 +220,7 @@ export function registerPracticeRoutes(app: FastifyInstance, services: Services)
     postcode: one(b.postcode), serviceType: one(b.serviceType),
   })
   app.get('/children/new', get, async (request, reply) => {
+    if (!services.practice.mayAddChild(actor(request))) throw new AppError('forbidden', 'Your account cannot add children to ContactPoint')
     const defaults = await services.practice.involvementDefaults(actor(request))
     return newChildPage(reply, { serviceType: defaults.values.serviceType })
   })

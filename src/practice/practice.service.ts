@@ -347,9 +347,15 @@ export class PracticeService {
    * child; otherwise it is held for the authority's data team, who decide — so a shield is never
    * defeated by a duplicate, and the user cannot tell a shielded candidate from any other doubt.
    */
+  /** May the user add children (in the authority of their role)? */
+  mayAddChild(actor: UserWithRoles): boolean {
+    const authorityId = actor.roles.find((r) => r.authorityId)?.authorityId ?? null
+    return authorityId !== null && decide(actor, 'child.create', { authorityId }).allowed
+  }
+
   async addChild(actor: UserWithRoles, form: NewChildForm, options: { offerMatches: boolean }, context: ActionContext): Promise<NewChildOutcome> {
     const authorityId = actor.roles.find((r) => r.authorityId)?.authorityId ?? null
-    if (!authorityId || !decide(actor, 'child.create', { authorityId }).allowed) {
+    if (!authorityId || !this.mayAddChild(actor)) {
       await this.#audit.append({ ...this.#who(actor, context), action: 'child.create', outcome: 'denied', details: { reason: 'no role of the user allows this' } })
       throw new AppError('forbidden', 'Your account cannot add children to ContactPoint')
     }

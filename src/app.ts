@@ -10,6 +10,7 @@ import { registerSessionHooks } from './people/session.hooks.ts'
 import { registerSignInRoutes } from './people/sign-in.routes.ts'
 import { registerUserAdminRoutes } from './people/user-admin.routes.ts'
 import { registerQualityRoutes } from './feeds/quality.routes.ts'
+import { registerPracticeRoutes } from './practice/practice.routes.ts'
 import { registerRecordRoutes } from './record/record.routes.ts'
 import { registerSearchRoutes } from './search/search.routes.ts'
 import type { Clock } from './system/clock.ts'
@@ -45,6 +46,7 @@ export async function buildApp({ config, database, logger, clock }: AppDependenc
   registerEnrolmentRoutes(app, services, config.env === 'production')
   registerSecurityKeyRoutes(app, services)
   registerUserAdminRoutes(app, services, config.http.publicUrl)
+  registerPracticeRoutes(app, services)
   registerSearchRoutes(app, services)
   registerRecordRoutes(app, services)
   registerQualityRoutes(app, services)

@@ -22,7 +22,9 @@ import { SessionRepository } from './people/session.repository.ts'
 import { SignInService } from './people/sign-in.service.ts'
 import { UserAdminService } from './people/user-admin.service.ts'
 import { UserRepository } from './people/user.repository.ts'
+import { PhoneEnquiryService } from './practice/phone-enquiry.service.ts'
 import { PracticeRepository } from './practice/practice.repository.ts'
+import { PracticeService } from './practice/practice.service.ts'
 import { RecordRepository } from './record/record.repository.ts'
 import { RecordService } from './record/record.service.ts'
 import { SearchRepository } from './search/search.repository.ts'
@@ -81,6 +83,11 @@ export function createServices(database: DatabaseHandle, options: ServiceOptions
     shielding: new ShieldingService({ db, children: repositories.children, shields: repositories.shields, audit: repositories.audit, clock }),
     search: new SearchService({ search: repositories.search, audit: repositories.audit, clock }),
     record: new RecordService({ db, records: repositories.records, children: repositories.children, audit: repositories.audit, clock }),
+    practice: new PracticeService({
+      db, practice: repositories.practice, records: repositories.records, children: repositories.children, feeds: repositories.feeds,
+      loader: feedLoader, audit: repositories.audit, clock,
+    }),
+    phoneEnquiries: new PhoneEnquiryService({ db, practice: repositories.practice, audit: repositories.audit, clock }),
     clock,
     lifecycle: new LifecycleService({ repository: repositories.lifecycle, audit: repositories.audit, state: repositories.systemState, clock }),
     coverage: new CoverageService({ repository: repositories.coverage, audit: repositories.audit, clock }),

@@ -12,7 +12,7 @@
 // child. A record that might belong to a child is held (visible nowhere) until a person decides.
 import { createHash, randomUUID } from 'node:crypto'
 import { basename } from 'node:path'
-import type { Transaction } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import { archiveDueOn } from '../children/lifecycle.ts'
 import type { ChildRepository, NewChildInput } from '../children/child.repository.ts'
 import type { Child, Database, FeedLoad } from '../db/schema.ts'
@@ -20,11 +20,11 @@ import { AppError } from '../errors.ts'
 import type { AuditRepository } from '../governance/audit.repository.ts'
 import {
   candidateKeys, DEFAULT_SETTINGS, linkRecords, MODEL_VERSION, parseModel, scoreIncoming, serialiseModel,
-  weightToProbability, type Explanation, type LinkRecord, type Thresholds, type TrainedModel,
+  weightToProbability, type Explanation, type IncomingDecision, type LinkRecord, type Thresholds, type TrainedModel,
 } from '../linkage/index.ts'
 import type { Clock } from '../system/clock.ts'
 import type { DatabaseHandle } from '../db/client.ts'
-import type { FeedChild, FeedRecord } from './feed-record.ts'
+import type { FeedCarer, FeedChild, FeedRecord } from './feed-record.ts'
 import { digestFile, feedFormatOf, readFeedRows, type FeedFormat } from './feed-file.ts'
 import type { Supplies, ValidationContext } from './feed-validate.ts'
 import type { CandidateRow, FeedRepository, RecordColumns } from './feed.repository.ts'
@@ -149,6 +149,26 @@ function newChildInput(authorityId: string, child: FeedChild): NewChildInput {
   return {
     givenName: child.given_name, familyName: child.family_name, gender: child.gender ?? 'not_specified', dateOfBirth: child.date_of_birth,
     responsibleAuthorityId: authorityId, archiveDueOn: archiveDueOn(child.date_of_birth), addressStatus: 'no_known_address',
+  }
+}
+
+type Executor = Kysely<Database> | Transaction<Database>
+
+export interface PersonRecordMatch {
+  readonly decision: IncomingDecision
+  /** A shielded child might be this one: the record must be held, and that child never shown. */
+  readonly shieldedNearby: boolean
+  readonly shieldedChildren: ReadonlySet<string>
+}
+
+function personRecordColumns(sourceId: string, record: FeedRecord, child: FeedChild, payload: string, hash: string, keys: readonly string[]): RecordColumns {
+  return {
+    sourceId, recordId: record.record_id, givenName: child.given_name, middleNames: child.middle_names ?? null,
+    familyName: child.family_name, formerFamilyNames: child.former_family_names ?? [], dateOfBirth: child.date_of_birth,
+    dateOfDeath: child.date_of_death ?? null, gender: child.gender ?? null, addressLines: child.address?.lines ?? null,
+    town: child.address?.town ?? null, postcode: child.address?.postcode ?? null, addressStatus: child.address?.status ?? null,
+    returnIntent: child.address?.return_intent ?? null, nhsNumber: child.nhs_number ?? null, upn: child.upn ?? null,
+    payload, contentHash: hash, blockKeys: keys, carerNames: null, held: false, loadId: null,
   }
 }
 
@@ -422,10 +442,7 @@ export class FeedLoader {
       counts.updated += 1
       return
     }
-    const refused = await this.#feeds.refusedChildren(id, trx)
-    const rows = (await this.#feeds.candidates(keys, id, this.#options.candidateCap, trx)).filter((r) => !refused.has(r.child_id))
-    const decision = scoreIncoming(model.model, linkRecord, rows.map((r) => ({ record: rowToLinkRecord(r), childId: r.child_id })), { explain: true })
-    const shieldedNearby = rows.some((r) => r.shielded && decision.children.some((c) => c.childId === r.child_id && c.pairs.some((x) => x.outcome !== 'no-link')))
+    const { decision, shieldedNearby } = await this.#score(model, linkRecord, keys, id, trx)
     if (decision.outcome === 'link' && decision.childId) {
       const best = decision.children.find((c) => c.childId === decision.childId)?.pairs[0]
       await this.#feeds.link({ sourceRecordId: id, childId: decision.childId, decidedBy: 'engine', weight: best?.weight ?? null, probability: best?.probability ?? null, modelVersion: model.version, explanation: best?.explanation }, trx)
@@ -435,13 +452,7 @@ export class FeedLoader {
       return
     }
     if (decision.outcome === 'review' || shieldedNearby) {
-      // held: part of no child, visible to no practitioner, until a person decides
-      await this.#feeds.setHeld(id, true, trx)
-      const candidates = decision.children.filter((c) => c.pairs.some((x) => x.outcome !== 'no-link')).slice(0, 3)
-      await this.#feeds.insertReviews(candidates.map((c) => ({
-        kind: 'record' as const, authorityId: p.authorityId, sourceRecordId: id, childId: c.childId, otherChildId: null,
-        probability: c.pairs[0]?.probability ?? 0, reason: c.childId === decision.childId ? decision.reason : 'another possible match', explanation: c.pairs[0]?.explanation,
-      })), trx)
+      await this.#hold(id, decision, p.authorityId, trx)
       counts.review += 1
       return
     }
@@ -450,6 +461,67 @@ export class FeedLoader {
     await this.#contribute(trx, id, childId, record, orgIds, today)
     touched.add(childId)
     counts.new_children += 1
+  }
+
+  /** The record scored against the linked records sharing a blocking key with it (not those a person refused). */
+  async #score(model: { version: string; model: TrainedModel }, linkRecord: LinkRecord, keys: readonly string[], recordId: string | null, trx: Executor): Promise<{ decision: IncomingDecision; rows: CandidateRow[]; shieldedNearby: boolean }> {
+    const refused = recordId ? await this.#feeds.refusedChildren(recordId, trx) : new Set<string>()
+    const rows = (await this.#feeds.candidates(keys, recordId, this.#options.candidateCap, trx)).filter((r) => !refused.has(r.child_id))
+    const decision = scoreIncoming(model.model, linkRecord, rows.map((r) => ({ record: rowToLinkRecord(r), childId: r.child_id })), { explain: true })
+    const shieldedNearby = rows.some((r) => r.shielded && decision.children.some((c) => c.childId === r.child_id && c.pairs.some((x) => x.outcome !== 'no-link')))
+    return { decision, rows, shieldedNearby }
+  }
+
+  /** Held: part of no child, visible to no practitioner, until a person decides between the proposals. */
+  async #hold(sourceRecordId: string, decision: IncomingDecision, authorityId: string, trx: Transaction<Database>): Promise<void> {
+    await this.#feeds.setHeld(sourceRecordId, true, trx)
+    const candidates = decision.children.filter((c) => c.pairs.some((x) => x.outcome !== 'no-link')).slice(0, 3)
+    await this.#feeds.insertReviews(candidates.map((c) => ({
+      kind: 'record' as const, authorityId, sourceRecordId, childId: c.childId, otherChildId: null,
+      probability: c.pairs[0]?.probability ?? 0, reason: c.childId === decision.childId ? decision.reason : 'another possible match', explanation: c.pairs[0]?.explanation,
+    })), trx)
+  }
+
+  // --- records made in the service by people (a practitioner's child not found) ----------------
+
+  /**
+   * How a record a person is about to add would match, scored exactly as an incremental feed record
+   * is; nothing is stored. `shieldedNearby`: a shielded child might be this one (never to be shown).
+   */
+  async matchPersonRecord(sourceCode: string, child: FeedChild, carers: readonly FeedCarer[] = []): Promise<PersonRecordMatch> {
+    const model = await this.#requireModel()
+    const linkRecord = toLinkRecord(sourceCode, 'new', child, carers)
+    const { decision, rows, shieldedNearby } = await this.#score(model, linkRecord, candidateKeys(model.model.settings, linkRecord), null, this.#database.db)
+    return { decision, shieldedNearby, shieldedChildren: new Set(rows.filter((r) => r.shielded).map((r) => r.child_id)) }
+  }
+
+  /**
+   * Adds a person's record (in `sourceId`, an authority's own source of records made in the service)
+   * and places it: a new child when nothing might be it; otherwise held
+   * for the authority's data team with the proposals the engine made, as a feed record would be.
+   */
+  async addPersonRecord(input: { sourceId: string; sourceCode: string; recordId: string; child: FeedChild; authorityId: string }, trx: Transaction<Database>): Promise<{ sourceRecordId: string; childId: string | null }> {
+    const model = await this.#requireModel()
+    const record: FeedRecord = { op: 'upsert', record_id: input.recordId, child: input.child }
+    const { payload, hash } = contentOf(record)
+    const linkRecord = toLinkRecord(input.sourceCode, input.recordId, input.child)
+    const keys = candidateKeys(model.model.settings, linkRecord)
+    const id = await this.#feeds.upsertRecord(personRecordColumns(input.sourceId, record, input.child, payload, hash, keys), trx)
+    const { decision, shieldedNearby } = await this.#score(model, linkRecord, keys, id, trx)
+    if (decision.outcome !== 'no-link' || shieldedNearby) {
+      await this.#hold(id, decision, input.authorityId, trx)
+      return { sourceRecordId: id, childId: null }
+    }
+    const childId = await this.#newChild(trx, input.authorityId, input.child)
+    await this.#feeds.link({ sourceRecordId: id, childId, decidedBy: 'practitioner_created', modelVersion: model.version }, trx)
+    await this.resurvive([childId], trx)
+    return { sourceRecordId: id, childId }
+  }
+
+  async #requireModel(): Promise<{ version: string; model: TrainedModel }> {
+    const model = await this.#activeModel()
+    if (!model) throw new AppError('service_unavailable', 'Records cannot be added until the initial data set has been loaded')
+    return model
   }
 
   #columns(p: Prepared, record: FeedRecord, child: FeedChild, payload: string, hash: string, keys: readonly string[], held: boolean): RecordColumns {

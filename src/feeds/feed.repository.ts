@@ -55,7 +55,8 @@ export interface RecordColumns {
   readonly blockKeys: readonly string[]
   readonly carerNames: string | null
   readonly held: boolean
-  readonly loadId: string
+  /** null for a record made in the service by a person (it belongs to no load) */
+  readonly loadId: string | null
 }
 
 export interface CandidateRow {

@@ -139,6 +139,9 @@ export class DemoLoader {
     const { world, authority } = demoWorld(options.children, options.seed)
     await this.#setUp(world, authority, options)
     await this.#enrolDemoAuthenticators(options.seed)
+    // the demo authority's postcode districts, so that responsibility follows a child who moves (lifecycle)
+    const authorityId = (await this.#services.repositories.organisations.findByCode(authority.code))?.id as string
+    await this.#services.repositories.lifecycle.upsertDistricts(authority.towns.flatMap((t) => t.districts).map((district) => ({ district, authorityId })), new Date())
     return { world, authority }
   }
 

@@ -449,10 +449,14 @@ export class FeedRepository {
    * ended it). Returns how many were ended that way.
    */
   async syncInvolvements(sourceRecordId: string, childId: string, items: readonly FeedInvolvement[], orgIds: ReadonlyMap<string, string>, today: string, trx: Transaction<Database>): Promise<number> {
-    for (const i of items) {
-      const values = involvementColumns(childId, i, orgIds)
-      await trx.insertInto('involvement').values({ ...values, source_record_id: sourceRecordId, supplier_involvement_id: i.involvement_id })
-        .onConflict((oc) => oc.columns(['source_record_id', 'supplier_involvement_id']).doUpdateSet({ ...values, updated_at: new Date() })).execute()
+    if (items.length > 0) {
+      // one statement for the record's involvements (validation refuses an involvement_id given twice)
+      const rows = items.map((i) => ({ ...involvementColumns(childId, i, orgIds), source_record_id: sourceRecordId, supplier_involvement_id: i.involvement_id }))
+      const columns = Object.keys(involvementColumns(childId, items[0] as FeedInvolvement, orgIds)) as (keyof ReturnType<typeof involvementColumns>)[]
+      const now = new Date()
+      await trx.insertInto('involvement').values(rows)
+        .onConflict((oc) => oc.columns(['source_record_id', 'supplier_involvement_id'])
+          .doUpdateSet((eb) => ({ ...Object.fromEntries(columns.map((c) => [c, eb.ref(`excluded.${c}`)])), updated_at: now }))).execute()
     }
     let q = trx.updateTable('involvement').set({ ended_on: sql<string>`GREATEST(started_on, ${today}::date)`, updated_at: new Date() })
       .where('source_record_id', '=', sourceRecordId).where('ended_on', 'is', null)

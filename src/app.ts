@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Config } from './config/config.ts'
 import type { DatabaseHandle } from './db/client.ts'
 import type { Logger } from './observability/logger.ts'
+import { registerGovernanceRoutes } from './governance/governance.routes.ts'
 import { registerEnrolmentRoutes } from './people/enrolment.routes.ts'
 import { registerSecurityKeyRoutes } from './people/security-key.routes.ts'
 import { registerSessionHooks } from './people/session.hooks.ts'
@@ -46,5 +47,6 @@ export async function buildApp({ config, database, logger, clock }: AppDependenc
   registerUserAdminRoutes(app, services, config.http.publicUrl)
   registerSearchRoutes(app, services)
   registerRecordRoutes(app, services)
+  registerGovernanceRoutes(app, services)
   return { app, services }
 }

@@ -5,6 +5,7 @@ import type { Config } from './config/config.ts'
 import type { DatabaseHandle } from './db/client.ts'
 import type { Logger } from './observability/logger.ts'
 import { registerGovernanceRoutes } from './governance/governance.routes.ts'
+import { registerHarvestingLimits } from './governance/harvesting.ts'
 import { registerEnrolmentRoutes } from './people/enrolment.routes.ts'
 import { registerSecurityKeyRoutes } from './people/security-key.routes.ts'
 import { registerSessionHooks } from './people/session.hooks.ts'
@@ -41,6 +42,7 @@ export async function buildApp({ config, database, logger, clock }: AppDependenc
   registerHealthRoutes(app, services)
   registerHomeRoutes(app)
   registerSessionHooks(app, services, config)
+  registerHarvestingLimits(app, services)
   registerSignInRoutes(app, services, config.env === 'production')
   registerEnrolmentRoutes(app, services, config.env === 'production')
   registerSecurityKeyRoutes(app, services)

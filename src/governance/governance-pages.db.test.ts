@@ -194,3 +194,33 @@ describe('reports', () => {
     assert.match(csv.body, /Northshire County Council,school,1,12,1/)
   })
 })
+
+describe('limits against bulk harvesting', () => {
+  test('the search that crosses a user\'s hourly limit gets 429 and is audited', async () => {
+    const { HARVESTING_LIMITS, SlidingWindowCounter } = await import('./harvesting.ts')
+    const counter = new SlidingWindowCounter()
+    const limit = HARVESTING_LIMITS['POST /search']?.perHour as number
+    let last = 0
+    for (let i = 0; i < limit; i++) last = counter.hit('u', 1_000_000 + i)
+    assert.equal(last, limit)
+    assert.equal(counter.hit('u', 1_000_000 + limit), limit + 1)
+    assert.equal(counter.hit('u', 1_000_000 + 3_600_000 + limit), 1, 'an hour later the window has moved on')
+    // Through the app: the 301st search of the hour by one user.
+    const searcher = await buildStaff(services, await buildOrganisation(handle.db, north), 'practitioner', north.id)
+    const session = `cp-session=${await signInAs(services, clock, searcher)}`
+    const form = await get(session, '/search')
+    const token = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] as string
+    const csrf = ([] as string[]).concat(form.headers['set-cookie'] as string | string[]).find((c) => c.startsWith('cp-csrf='))?.split(';')[0]
+    let status = 0
+    for (let i = 0; i <= limit && status !== 429; i++) {
+      const res = await app.inject({ method: 'POST', url: '/search', remoteAddress: `198.51.100.${i % 250}`,
+        headers: { cookie: [session, csrf].join('; '), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: token, familyName: 'Nobody', givenName: 'Atall' }).toString() })
+      status = res.statusCode
+      if (status === 429) assert.equal(i, limit, 'exactly the request over the limit')
+    }
+    assert.equal(status, 429)
+    const audited = await handle.db.selectFrom('audit_event').select('details').where('action', '=', 'user.rate_limited').where('actor_user_id', '=', searcher.user.id).execute()
+    assert.equal(audited.length, 1)
+  })
+})

@@ -28,14 +28,16 @@ export function mayActOn(actor: UserWithRoles, action: Action, authorityId: stri
 }
 
 /** The date in England, YYYY-MM-DD. */
+const LONDON_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' })
+const LONDON_HOUR = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', hourCycle: 'h23' })
 export function londonDay(instant: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant)
+  return LONDON_DAY.format(instant)
 }
 
 /** The instant a day in England begins (midnight in London, which is 23:00 UTC the day before in summer). */
 export function londonMidnight(day: string): Date {
   const utc = new Date(`${day}T00:00:00Z`)
-  const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', hourCycle: 'h23' }).format(utc))
+  const hour = Number(LONDON_HOUR.format(utc))
   return hour === 0 ? utc : new Date(utc.getTime() - hour * 3_600_000)
 }
 

@@ -68,7 +68,8 @@ describe('unusual volume', () => {
 
 describe('own surname and own street', () => {
   test('a search flagged as the user\'s own surname alerts; a view of a same-surname child with no involvement alerts', () => {
-    assert.deepEqual(rules(run([search(at('10:00'), { ownSurname: true })], [])), ['own_surname'])
+    assert.deepEqual(rules(run([search(at('10:00'), { ownSurname: true })], [])), [], 'one unexplained search for a common name is a coincidence')
+    assert.deepEqual(rules(run([search(at('10:00'), { ownSurname: true }), search(at('11:00'), { ownSurname: true })], [])), ['own_surname'])
     const same = child('c1', { familyName: 'THORNBURY', involvedOrganisationIds: new Set() })
     assert.deepEqual(rules(run([view('c1')], [same])), ['own_surname'])
   })
@@ -119,8 +120,10 @@ describe('out-of-area access', () => {
 })
 
 describe('shielded-record access', () => {
-  test('three touches of shielded records in a day alert; two do not', () => {
-    const shielded = child('s1', { shielded: true })
+  test('three touches of shielded records in a day alert; two do not; the user\'s own work does not count', () => {
+    const mine = child('m1', { shielded: true })
+    assert.deepEqual(rules(run([view('m1', at('09:00')), view('m1', at('10:00')), view('m1', at('11:00'))], [mine])), [])
+    const shielded = child('s1', { shielded: true, involvedOrganisationIds: new Set() })
     const two = [view('s1', at('09:00'), { restricted: true }), search(at('10:00'), { shieldedResults: 1 })]
     assert.deepEqual(rules(run(two, [shielded])), [])
     assert.deepEqual(rules(run([...two, { ...view('s1', at('11:00')), action: 'child.override_shield' }], [shielded])), ['shielded_access'])
@@ -156,4 +159,11 @@ test('alerts go to the queue of the user\'s authority and carry no names', () =>
 test('percentile', () => {
   assert.equal(percentile([], 0.95), 0)
   assert.equal(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 100], 0.95), 100)
+})
+
+test('a search for one\'s own surname followed by a record of that name the user works with is explained', () => {
+  const own = child('c1', { familyName: 'Thornbury' })
+  assert.deepEqual(rules(run([search(at('10:00'), { ownSurname: true }), view('c1', at('10:02'))], [own])), [])
+  const twice = [search(at('10:00'), { ownSurname: true }), search(at('10:05'), { ownSurname: true })]
+  assert.deepEqual(rules(run([...twice, view('c1', at('10:30'))], [own])), ['own_surname'], 'too long after')
 })

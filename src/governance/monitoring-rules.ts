@@ -120,7 +120,7 @@ export function evaluateRules(input: RuleInput): AlertCandidate[] {
     if (street.length) raise('own_street', 'Searched for or opened a child on the user\'s own street, with no involvement', { count: street.length }, street)
     const outside = ruleOutOfArea(events, user, input.children)
     if (outside.length) raise('out_of_area', `Opened ${plural(distinctChildren(outside), 'record')} of children of another authority with no involvement`, { count: outside.length }, outside)
-    const shielded = ruleShieldedAccess(events, input.children)
+    const shielded = ruleShieldedAccess(events, user, input.children)
     if (shielded.length) raise('shielded_access', `Touched shielded records ${shielded.length} times in a day (restricted views, overrides, searches finding them)`, { count: shielded.length }, shielded)
     const night = ruleUnusualHours(events, user)
     if (night.length) raise('unusual_hours', `${plural(night.length, 'search or view', 'searches or views')} between 22:00 and 06:00, unusual for this user`, { count: night.length }, night)
@@ -240,14 +240,27 @@ function involved(child: ChildFactsForMonitoring, user: UserFacts): boolean {
   return child.involvedOrganisationIds.has(user.organisationId) || child.involvedUserIds.has(user.id) || user.authorityRoleIn.includes(child.authorityId)
 }
 
+/** A flagged search is explained when the user then opens, within this long, a child of that name they work with. */
+export const SEARCH_EXPLAINED_WITHIN_MS = 15 * 60_000
+
 export function ruleOwnSurname(events: readonly ActivityEvent[], user: UserFacts, children: ReadonlyMap<string, ChildFactsForMonitoring>): ActivityEvent[] {
   const own = nameKey(user.familyName)
   if (!own) return []
-  return events.filter((e) => {
-    if (e.action === 'child.search') return e.ownSurname === true
+  const sameName = (e: ActivityEvent) => {
     const child = e.childId ? children.get(e.childId) : undefined
-    return child !== undefined && nameKey(child.familyName) === own && !involved(child, user)
-  })
+    return child !== undefined && nameKey(child.familyName) === own ? child : undefined
+  }
+  // Someone called Smith who works with a Smith searches for "Smith": explained by the record they then open.
+  const searches = events.filter((e) => e.action === 'child.search' && e.ownSurname === true &&
+    !explainedBy(events, e, (v) => { const child = sameName(v); return child !== undefined && involved(child, user) }))
+  const views = events.filter((e) => e.action !== 'child.search' && (() => { const child = sameName(e); return child !== undefined && !involved(child, user) })())
+  // One unexplained search for a common name is a coincidence; a second, or a record opened, is not.
+  return views.length > 0 || searches.length >= 2 ? [...searches, ...views] : []
+}
+
+/** A search followed, within SEARCH_EXPLAINED_WITHIN_MS, by a view that explains it. */
+function explainedBy(events: readonly ActivityEvent[], search: ActivityEvent, explains: (view: ActivityEvent) => boolean): boolean {
+  return events.some((v) => v.action === 'child.view' && v.at >= search.at && v.at.getTime() - search.at.getTime() <= SEARCH_EXPLAINED_WITHIN_MS && explains(v))
 }
 
 export function ruleOwnStreet(events: readonly ActivityEvent[], user: UserFacts, children: ReadonlyMap<string, ChildFactsForMonitoring>): ActivityEvent[] {
@@ -269,15 +282,28 @@ export function ruleOutOfArea(events: readonly ActivityEvent[], user: UserFacts,
   })
 }
 
-export function ruleShieldedAccess(events: readonly ActivityEvent[], children: ReadonlyMap<string, ChildFactsForMonitoring>): ActivityEvent[] {
-  const touches = events.filter((e) => e.action === 'child.override_shield' || e.restricted === true || (e.shieldedResults ?? 0) > 0 ||
-    (e.action === 'child.view' && e.childId !== null && children.get(e.childId)?.shielded === true))
+/**
+ * Touches of shielded records that the user's work does not explain: overrides, views of shielded
+ * children without an involvement, and searches that found a shielded child not followed by a view
+ * of a shielded child the user works with.
+ */
+export function ruleShieldedAccess(events: readonly ActivityEvent[], user: UserFacts, children: ReadonlyMap<string, ChildFactsForMonitoring>): ActivityEvent[] {
+  const shieldedChild = (e: ActivityEvent) => (e.childId ? children.get(e.childId) : undefined)
+  const touches = events.filter((e) => {
+    if (e.action === 'child.override_shield') return true
+    if (e.action === 'child.search') {
+      return (e.shieldedResults ?? 0) > 0 && !explainedBy(events, e, (v) => { const c = shieldedChild(v); return c !== undefined && c.shielded && involved(c, user) })
+    }
+    const child = shieldedChild(e)
+    return (e.restricted === true || child?.shielded === true) && !(child !== undefined && involved(child, user))
+  })
   return touches.length >= THRESHOLDS.shieldedTouches ? touches : []
 }
 
 /** The hour of the day in England (the clocks change; the rule follows them). */
+const LONDON_HOUR = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', hourCycle: 'h23' })
 export function londonHour(at: Date): number {
-  return Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', hourCycle: 'h23' }).format(at))
+  return Number(LONDON_HOUR.format(at))
 }
 
 export const isUnusualHour = (at: Date): boolean => {

@@ -184,13 +184,15 @@ export function registerGovernanceRoutes(app: FastifyInstance, services: Service
 
   // Who accessed a child; the subject access report.
   app.get<{ Params: IdParams }>('/governance/children/:id/access', guard, async (request, reply) => {
-    const log = await services.accessLog.childAccess(actorOf(request), childIdOf(request), context(request))
+    const actor = actorOf(request)
+    const log = await services.accessLog.childAccess(actor, childIdOf(request), context(request))
     return render(request, reply, 'governance-access.njk', {
       title: 'Who accessed this record', activeNav: 'governance', id: log.child.contactpoint_id, contactPointId: formatId(log.child.contactpoint_id),
       name: `${log.child.given_name} ${log.child.family_name}`, merged: log.ids.length - 1,
       rows: log.entries.map((e) => presentEntry(e)).map((v, i) => {
         const entry = log.entries[i]
-        return [{ text: v.when }, entry?.actor_user_id ? { html: `<a class="govuk-link" href="/governance/users/${entry.actor_user_id}/activity">${escapeHtml(v.who)}</a>` } : { text: v.who },
+        // No link to one's own activity: nobody investigates themselves.
+        return [{ text: v.when }, entry?.actor_user_id && entry.actor_user_id !== actor.id ? { html: `<a class="govuk-link" href="/governance/users/${entry.actor_user_id}/activity">${escapeHtml(v.who)}</a>` } : { text: v.who },
           { text: v.organisation }, { text: v.what }, { text: v.outcome }, { text: v.reason }]
       }),
     })

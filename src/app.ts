@@ -4,6 +4,8 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Config } from './config/config.ts'
 import type { DatabaseHandle } from './db/client.ts'
 import type { Logger } from './observability/logger.ts'
+import { registerGovernanceRoutes } from './governance/governance.routes.ts'
+import { registerHarvestingLimits } from './governance/harvesting.ts'
 import { registerEnrolmentRoutes } from './people/enrolment.routes.ts'
 import { registerSecurityKeyRoutes } from './people/security-key.routes.ts'
 import { registerSessionHooks } from './people/session.hooks.ts'
@@ -42,6 +44,7 @@ export async function buildApp({ config, database, logger, clock }: AppDependenc
   registerHealthRoutes(app, services)
   registerHomeRoutes(app)
   registerSessionHooks(app, services, config)
+  registerHarvestingLimits(app, services)
   registerSignInRoutes(app, services, config.env === 'production')
   registerEnrolmentRoutes(app, services, config.env === 'production')
   registerSecurityKeyRoutes(app, services)
@@ -50,5 +53,6 @@ export async function buildApp({ config, database, logger, clock }: AppDependenc
   registerSearchRoutes(app, services)
   registerRecordRoutes(app, services)
   registerQualityRoutes(app, services)
+  registerGovernanceRoutes(app, services)
   return { app, services }
 }

@@ -8,7 +8,15 @@ import { ReviewRepository } from './feeds/review.repository.ts'
 import { RematchService } from './feeds/rematch.service.ts'
 import { ReviewService } from './feeds/review.service.ts'
 import { SourceRepository } from './feeds/source.repository.ts'
+import { AccessLogRepository } from './governance/access-log.repository.ts'
+import { AccessLogService } from './governance/access-log.service.ts'
 import { AuditRepository } from './governance/audit.repository.ts'
+import { InvestigationRepository } from './governance/investigation.repository.ts'
+import { InvestigationService } from './governance/investigation.service.ts'
+import { MonitoringRepository } from './governance/monitoring.repository.ts'
+import { MonitoringService } from './governance/monitoring.service.ts'
+import { ReportsRepository } from './governance/reports.repository.ts'
+import { ReportsService } from './governance/reports.service.ts'
 import { ShieldRepository } from './governance/shield.repository.ts'
 import { ShieldingService } from './governance/shielding.service.ts'
 import { CoverageRepository } from './lifecycle/coverage.repository.ts'
@@ -62,6 +70,10 @@ export function createServices(database: DatabaseHandle, options: ServiceOptions
     coverage: new CoverageRepository(db),
     search: new SearchRepository(db),
     records: new RecordRepository(db),
+    monitoring: new MonitoringRepository(db),
+    investigations: new InvestigationRepository(db),
+    accessLog: new AccessLogRepository(db),
+    reports: new ReportsRepository(db),
   }
   const signIn = new SignInService({
     relyingParty: relyingPartyOf(options.publicUrl ?? 'http://localhost:3000'),
@@ -94,6 +106,15 @@ export function createServices(database: DatabaseHandle, options: ServiceOptions
     signIn,
     accreditation: new AccreditationService({
       organisations: repositories.organisations, users: repositories.users, sessions: repositories.sessions, audit: repositories.audit, clock,
+    }),
+    monitoring: new MonitoringService({
+      db, repository: repositories.monitoring, users: repositories.users, sessions: repositories.sessions, audit: repositories.audit, clock,
+    }),
+    investigations: new InvestigationService({ db, repository: repositories.investigations, audit: repositories.audit, clock }),
+    accessLog: new AccessLogService({ repository: repositories.accessLog, children: repositories.children, shields: repositories.shields, audit: repositories.audit, clock }),
+    reports: new ReportsService({
+      reports: repositories.reports, coverage: repositories.coverage, monitoring: repositories.monitoring, investigations: repositories.investigations,
+      audit: repositories.audit, clock,
     }),
     userAdmin: new UserAdminService({
       users: repositories.users, organisations: repositories.organisations, sessions: repositories.sessions,

@@ -7,6 +7,7 @@ import { registerGenerateCommand } from '../synthetic/generate.command.ts'
 import { registerUsersCommand } from '../people/users.command.ts'
 import { registerLinkCommand } from '../linkage/link.command.ts'
 import { registerAuditCommand } from '../governance/audit.command.ts'
+import { registerGovernanceCommands } from '../governance/governance.command.ts'
 import { registerFeedCommand } from '../feeds/feed.command.ts'
 import { registerReviewCommand } from '../feeds/review.command.ts'
 import { registerLifecycleCommands } from '../lifecycle/lifecycle.command.ts'
@@ -27,6 +28,7 @@ registerAuditCommand(program)
 registerFeedCommand(program)
 registerReviewCommand(program)
 registerLifecycleCommands(program)
+registerGovernanceCommands(program)
 
 await program.parseAsync(process.argv)
 

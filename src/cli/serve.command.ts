@@ -4,6 +4,9 @@ import { describeStore } from '../config/config.ts'
 import { migrateToLatest, pendingMigrations } from '../db/migrate.ts'
 import { DEMO_PASSWORD, DEMO_USERS } from '../demo/demo-users.ts'
 import { DemoLoader } from '../demo/demo-loader.ts'
+import { openCheckpointWriter, scheduleCheckpoints } from '../governance/checkpoint.service.ts'
+import { scheduleMonitoring } from '../governance/monitoring.schedule.ts'
+import { AppError } from '../errors.ts'
 import { scheduleLifecycle } from '../lifecycle/lifecycle.schedule.ts'
 import { fail, withRuntime, type Runtime } from './runtime.ts'
 import { progressReporter } from './progress.ts'
@@ -45,6 +48,35 @@ async function serve({ config, logger, database }: Runtime): Promise<void> {
     onError: (error) => logger.error({ err: error }, 'lifecycle run failed; it is tried again within the hour'),
   })
   app.addHook('onClose', () => lifecycle.stop())
+  // Signed audit checkpoints from the service itself (the embedded store admits one process, so no
+  // separate job could take them). Only counts go to the log; a refusal is an alarm (docs/governance.md).
+  if (config.audit.checkpointEveryMinutes > 0) {
+    let opened: Awaited<ReturnType<typeof openCheckpointWriter>>
+    try {
+      opened = await openCheckpointWriter(database.db, config.audit)
+    } catch (error) {
+      fail(`${error instanceof AppError ? error.message : String(error)} (or set AUDIT_CHECKPOINT_EVERY_MINUTES=0 when a separate job writes checkpoints)`)
+    }
+    if (opened.keyCreated) logger.warn({ keyId: opened.writer.keyId }, 'created a new audit signing key; give its public key to your auditors')
+    const checkpoints = scheduleCheckpoints(opened.writer, {
+      everyMs: config.audit.checkpointEveryMinutes * 60_000, unref: true,
+      onResult: (result) => { if (result.status === 'written') logger.info({ checkpoint: { seq: result.checkpoint?.seq, count: result.checkpoint?.count, key: opened.writer.keyId } }, 'audit checkpoint written') },
+      onError: (error) => logger.error({ err: error }, 'AUDIT CHECKPOINT REFUSED OR FAILED: run "contactpoint audit verify" and follow docs/governance.md'),
+    })
+    app.addHook('onClose', () => checkpoints.stop())
+  }
+  // Misuse monitoring over today and yesterday; alerts land in the privacy officers' queues.
+  if (config.monitoring.everyMinutes > 0) {
+    const monitoring = scheduleMonitoring(services.monitoring, {
+      everyMs: config.monitoring.everyMinutes * 60_000,
+      onReport: (reports) => {
+        const raised = reports.reduce((n, r) => n + r.raised, 0)
+        if (raised > 0) logger.info({ monitoring: reports.map((r) => ({ day: r.day, raised: r.raised, suspended: r.suspended })) }, 'monitoring alerts raised')
+      },
+      onError: (error) => logger.error({ err: error }, 'monitoring run failed; it is tried again at the next interval'),
+    })
+    app.addHook('onClose', () => monitoring.stop())
+  }
   await app.listen({ host: config.http.host, port: config.http.port })
   const demo = config.demo.load && await new DemoLoader(database, config.dataEncryptionKey).isLoaded()
   console.log([

@@ -14,7 +14,17 @@ export interface Config {
     | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number }
   readonly log: { readonly level: LogLevel }
   /** Signed audit checkpoints, kept outside the database; signingKeyFile is null in production until set. */
-  readonly audit: { readonly checkpointDir: string; readonly signingKeyFile: string | null; readonly createSigningKey: boolean }
+  readonly audit: {
+    readonly checkpointDir: string
+    readonly signingKeyFile: string | null
+    readonly createSigningKey: boolean
+    /** Public keys of earlier signing keys (after a rotation), trusted by verification. */
+    readonly retiredKeysDir: string
+    /** The web service writes a checkpoint this often (minutes; 0: never, leave it to a separate job). */
+    readonly checkpointEveryMinutes: number
+  }
+  /** The web service runs the misuse monitoring rules this often (minutes; 0: never, leave it to the CLI). */
+  readonly monitoring: { readonly everyMinutes: number }
   readonly demo: { readonly load: boolean; readonly children: number; readonly seed: number }
   /** Encrypts second-factor secrets at rest (AES-256-GCM). */
   readonly dataEncryptionKey: Buffer
@@ -37,6 +47,9 @@ export const CONFIG_VARIABLES = [
   { name: 'LOG_LEVEL', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent.' },
   { name: 'AUDIT_CHECKPOINT_DIR', default: './audit-checkpoints', description: 'Folder outside the database where signed audit checkpoints are appended (JSON Lines, one file a month).' },
   { name: 'AUDIT_SIGNING_KEY_FILE', default: './audit-signing-key.pem (created on first use; required in production)', description: 'Ed25519 private key (PEM, owner-only permissions) that signs audit checkpoints.' },
+  { name: 'AUDIT_RETIRED_KEYS_DIR', default: './audit-retired-keys', description: 'Folder of the public keys of earlier audit signing keys (written by `audit rotate-key`); verification trusts them.' },
+  { name: 'AUDIT_CHECKPOINT_EVERY_MINUTES', default: '10', description: 'How often the web service signs an audit checkpoint (0–1440; 0: never, when a separate job does it).' },
+  { name: 'MONITORING_EVERY_MINUTES', default: '15', description: 'How often the web service runs the misuse monitoring rules over today and yesterday (0–1440; 0: never).' },
   { name: 'DEMO_DATA', default: 'true (false in production)', description: 'Load the demo local authority on first start when the store is empty.' },
   { name: 'DEMO_CHILDREN', default: '20000', description: 'Number of children in the demo local authority (100–1,000,000).' },
   { name: 'DEMO_SEED', default: '1', description: 'Seed of the demo population (same seed, same children).' },
@@ -136,7 +149,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       signingKeyFile: read('AUDIT_SIGNING_KEY_FILE') !== undefined || nodeEnv !== 'production'
         ? path.resolve(cwd, read('AUDIT_SIGNING_KEY_FILE') ?? './audit-signing-key.pem') : null,
       createSigningKey: nodeEnv !== 'production',
+      retiredKeysDir: path.resolve(cwd, read('AUDIT_RETIRED_KEYS_DIR') ?? './audit-retired-keys'),
+      checkpointEveryMinutes: integer('AUDIT_CHECKPOINT_EVERY_MINUTES', 10, 0, 1440),
     },
+    monitoring: { everyMinutes: integer('MONITORING_EVERY_MINUTES', 15, 0, 1440) },
     demo: {
       load: bool('DEMO_DATA', nodeEnv !== 'production'),
       children: integer('DEMO_CHILDREN', 20000, 100, 1_000_000),

@@ -50,6 +50,8 @@ export interface OrganisationTable {
   email: string | null
   address: string | null
   postcode: string | null
+  /** The workforce analysis' estimate of staff who will need access (0007); null when not estimated. */
+  potential_users: ColumnType<number | null, number | null | undefined, number | null>
   created_at: CreatedAt
   updated_at: CreatedAt
 }
@@ -73,6 +75,9 @@ export interface AppUserTable {
   failed_sign_ins: Generated<number>
   locked_until: Timestamp | null
   last_sign_in_at: Timestamp | null
+  /** Declared at registration (0007) so that monitoring notices a search of the user's own street. */
+  home_street: ColumnType<string | null, string | null | undefined, string | null>
+  home_postcode: ColumnType<string | null, string | null | undefined, string | null>
   created_by: string | null
   created_at: CreatedAt
   updated_at: CreatedAt
@@ -470,6 +475,33 @@ export interface ShieldOverrideTable {
   closed_at: Timestamp | null
   closed_by_user_id: string | null
   outcome: string | null
+  /** How the investigation ended (0007). */
+  outcome_code: ColumnType<OverrideOutcome | null, OverrideOutcome | null | undefined, OverrideOutcome | null>
+}
+
+export type OverrideOutcome = 'justified' | 'not_justified' | 'referred'
+export const MONITORING_RULES = ['volume', 'own_surname', 'own_street', 'views_without_involvement', 'out_of_area', 'shielded_access', 'unusual_hours'] as const
+export type MonitoringRule = (typeof MONITORING_RULES)[number]
+export type AlertOutcome = 'legitimate' | 'misuse_confirmed' | 'training_needed' | 'referred'
+
+/** An alert a misuse rule raised about a user, for the privacy officer of the user's authority (0007). */
+export interface MonitoringAlertTable {
+  id: Generated<string>
+  authority_id: string | null
+  user_id: string
+  rule: MonitoringRule
+  window_start: Timestamp
+  window_end: Timestamp
+  summary: string
+  evidence: ColumnType<unknown, string, string>
+  dedupe_key: string
+  raised_at: Timestamp
+  status: Generated<'open' | 'closed'>
+  user_suspended_at: Timestamp | null
+  closed_at: Timestamp | null
+  closed_by_user_id: string | null
+  outcome_code: AlertOutcome | null
+  outcome: string | null
 }
 
 export const ERROR_REPORT_PARTS = ['name', 'date_of_birth', 'gender', 'address', 'carers', 'involvements', 'other'] as const
@@ -541,6 +573,7 @@ export interface Database {
   shield_override: ShieldOverrideTable
   data_error_report: DataErrorReportTable
   phone_enquiry: PhoneEnquiryTable
+  monitoring_alert: MonitoringAlertTable
 }
 
 export type Organisation = Selectable<OrganisationTable>
@@ -569,3 +602,4 @@ export type UserSession = Selectable<UserSessionTable>
 export type ShieldOverride = Selectable<ShieldOverrideTable>
 export type DataErrorReport = Selectable<DataErrorReportTable>
 export type PhoneEnquiry = Selectable<PhoneEnquiryTable>
+export type MonitoringAlert = Selectable<MonitoringAlertTable>

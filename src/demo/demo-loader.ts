@@ -6,7 +6,7 @@
 // A load that is interrupted resumes: the feed loader's checkpoints make the feeds part resumable,
 // and the generator writes byte-identical files for the same seed, so the same loads are found.
 import { createHash } from 'node:crypto'
-import { rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { DatabaseHandle } from '../db/client.ts'
@@ -105,7 +105,9 @@ export class DemoLoader {
     const { world, authority } = previous ? demoWorld(children, seed) : await this.setUpWorld({ children, seed })
 
     // the feeds, as the sources would send them (byte-identical for the same seed: a resumed load finds its files again)
-    const dir = join(tmpdir(), `contactpoint-demo-feeds-${children}-${seed}`)
+    // a folder of this load's own (two loads at once must not share one); a resumed load writes the
+    // same bytes again, and the feed loader knows its files by content, not by where they lie
+    const dir = await mkdtemp(join(tmpdir(), `contactpoint-demo-feeds-${children}-${seed}-`))
     const population = await writePopulation({ children, seed, authorities: 1, outDir: dir, formats: ['jsonl'] })
     const estimatedLines = population.records
     const reports = await this.#services.feedLoader.loadGroup(world.sources.map((source) => ({

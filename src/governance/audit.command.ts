@@ -12,7 +12,7 @@ import { verifyAuditTrail, type AuditVerificationReport } from './audit-verify.t
 import { AuditRepository } from './audit.repository.ts'
 import { loadVerifyingKey, publicKeyPem, type CheckpointVerifier } from './checkpoint-signing.ts'
 import { CheckpointStore } from './checkpoint-store.ts'
-import { openCheckpointWriter, scheduleCheckpoints, signingKeyFile, type CheckpointWriteResult } from './checkpoint.service.ts'
+import { loadRetiredKeys, openCheckpointWriter, rotateSigningKey, scheduleCheckpoints, signingKeyFile, type CheckpointWriteResult } from './checkpoint.service.ts'
 
 const out = (text: string): void => {
   process.stdout.write(`${text}\n`)
@@ -36,10 +36,11 @@ function describeWrite(result: CheckpointWriteResult, keyId: string): string {
     : `Checkpoint written at ${cp.at}: ${what}, signed by key ${keyId} → ${result.file}`
 }
 
-/** The keys trusted to have signed checkpoints: any given with --public-key, and the configured signing key. */
+/** The keys trusted to have signed checkpoints: any given with --public-key, the retired keys, and the configured signing key. */
 async function trustedKeys(config: Config['audit'], publicKeyFiles: readonly string[]): Promise<CheckpointVerifier[]> {
   const keys: CheckpointVerifier[] = []
   for (const file of publicKeyFiles) keys.push(await loadVerifyingKey(file))
+  keys.push(...await loadRetiredKeys(config.retiredKeysDir))
   if (config.signingKeyFile !== null) {
     try {
       keys.push(await loadVerifyingKey(config.signingKeyFile))
@@ -126,6 +127,18 @@ export function registerAuditCommand(program: Command): void {
         : formatVerificationReport(report, { store: describeStore(config), checkpointDir: config.audit.checkpointDir }))
       if (!report.ok) process.exitCode = 1
     }, { logLevel: 'warn' }))
+
+  audit.command('rotate-key')
+    .description('Replace the audit signing key: the old key signs a last checkpoint, its public key is kept in AUDIT_RETIRED_KEYS_DIR ' +
+      '(so its checkpoints still verify) and the private key is destroyed; the new key signs a checkpoint of the same head.')
+    .option('--new-key <file>', 'the new Ed25519 private key (PEM); required in production, generated otherwise. The file is removed once installed.')
+    .action((options: { newKey?: string }) => withRuntime(async ({ config, database }) => {
+      const rotation = await rotateSigningKey(database.db, config.audit, options.newKey === undefined ? {} : { newKeyFile: options.newKey })
+      out(`Rotated the audit signing key: ${rotation.oldKeyId} → ${rotation.newKeyId}.`)
+      out(`  Last checkpoint by the old key: ${describeWrite(rotation.lastOld, rotation.oldKeyId)}`)
+      out(`  First checkpoint by the new key: ${describeWrite(rotation.firstNew, rotation.newKeyId)}`)
+      out(`  The old public key is kept in ${rotation.retiredPublicKey}; give the new public key (contactpoint audit public-key) to your auditors.`)
+    }))
 
   audit.command('public-key')
     .description('Print the public key that checks checkpoint signatures (PEM), for auditors and for `verify --public-key`.')

@@ -84,13 +84,17 @@ export class CheckpointStore {
     }
   }
 
-  /** The validly signed checkpoint with the highest seq in the newest file that has one; null when none. */
-  async latest(verifier: CheckpointVerifier): Promise<(CheckpointPlace & { readonly checkpoint: SignedCheckpoint }) | null> {
+  /**
+   * The checkpoint with the highest seq in the newest file that has one, validly signed by any of
+   * the trusted keys (the current key and those retired by a rotation); null when none.
+   */
+  async latest(trusted: CheckpointVerifier | readonly CheckpointVerifier[]): Promise<(CheckpointPlace & { readonly checkpoint: SignedCheckpoint }) | null> {
+    const verifiers = Array.isArray(trusted) ? trusted as readonly CheckpointVerifier[] : [trusted as CheckpointVerifier]
     const files = await this.files()
     for (let i = files.length - 1; i >= 0; i--) {
       let best: (CheckpointPlace & { checkpoint: SignedCheckpoint }) | null = null
       for await (const entry of this.entries([files[i] as string])) {
-        if (!('checkpoint' in entry) || checkSignature(entry.checkpoint, verifier) !== 'valid') continue
+        if (!('checkpoint' in entry) || !verifiers.some((v) => checkSignature(entry.checkpoint, v) === 'valid')) continue
         if (best === null || BigInt(entry.checkpoint.seq) >= BigInt(best.checkpoint.seq)) best = entry
       }
       if (best) return best

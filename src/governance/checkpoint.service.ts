@@ -2,12 +2,15 @@
 // (`contactpoint audit checkpoint`) or on a schedule (scheduleCheckpoints, for a long-running process).
 // Before signing, it checks that the trail still agrees with the last checkpoint: it never signs a
 // head that descends from a tampered trail.
+import { generateKeyPairSync, createPrivateKey } from 'node:crypto'
+import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import path from 'node:path'
 import type { Kysely } from 'kysely'
 import type { Config } from '../config/config.ts'
 import type { Database } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
 import { AuditRepository, type AuditHead } from './audit.repository.ts'
-import { loadSigningKey, type CheckpointSigner, type SignedCheckpoint } from './checkpoint-signing.ts'
+import { loadSigningKey, loadVerifyingKey, publicKeyPem, signerFromPrivateKey, type CheckpointSigner, type CheckpointVerifier, type SignedCheckpoint } from './checkpoint-signing.ts'
 import { CheckpointStore } from './checkpoint-store.ts'
 
 export interface CheckpointHeadReader {
@@ -30,13 +33,16 @@ export class CheckpointWriter {
   readonly #store: CheckpointStore
   readonly #signer: CheckpointSigner
   readonly #clock: () => Date
+  /** Earlier keys: the last checkpoint may have been signed by one of them before a rotation. */
+  readonly #retired: readonly CheckpointVerifier[]
   #queue: Promise<unknown> = Promise.resolve()
 
-  constructor(reader: CheckpointHeadReader, store: CheckpointStore, signer: CheckpointSigner, clock: () => Date = () => new Date()) {
+  constructor(reader: CheckpointHeadReader, store: CheckpointStore, signer: CheckpointSigner, clock: () => Date = () => new Date(), retired: readonly CheckpointVerifier[] = []) {
     this.#reader = reader
     this.#store = store
     this.#signer = signer
     this.#clock = clock
+    this.#retired = retired
   }
 
   get keyId(): string {
@@ -51,7 +57,7 @@ export class CheckpointWriter {
   }
 
   async #write(force: boolean): Promise<CheckpointWriteResult> {
-    const latest = await this.#store.latest(this.#signer)
+    const latest = await this.#store.latest([this.#signer, ...this.#retired])
     const head = await this.#reader.head()
     if (latest) {
       const last = latest.checkpoint
@@ -134,5 +140,63 @@ export function signingKeyFile(config: Config['audit']): string {
 export async function openCheckpointWriter(db: Kysely<Database>, config: Config['audit']): Promise<{ writer: CheckpointWriter; keyFile: string; keyCreated: boolean }> {
   const keyFile = signingKeyFile(config)
   const { signer, created } = await loadSigningKey(keyFile, { create: config.createSigningKey })
-  return { writer: new CheckpointWriter(new AuditRepository(db), new CheckpointStore(config.checkpointDir), signer), keyFile, keyCreated: created }
+  const retired = await loadRetiredKeys(config.retiredKeysDir)
+  return { writer: new CheckpointWriter(new AuditRepository(db), new CheckpointStore(config.checkpointDir), signer, () => new Date(), retired), keyFile, keyCreated: created }
+}
+
+/** The public keys of earlier signing keys, kept by rotate-key (none when the folder does not exist). */
+export async function loadRetiredKeys(dir: string): Promise<CheckpointVerifier[]> {
+  let names: string[]
+  try {
+    names = await readdir(dir)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw error
+  }
+  const keys: CheckpointVerifier[] = []
+  for (const name of names.filter((n) => n.endsWith('.pub.pem')).sort()) keys.push(await loadVerifyingKey(path.join(dir, name)))
+  return keys
+}
+
+export interface KeyRotation {
+  readonly oldKeyId: string
+  readonly newKeyId: string
+  readonly retiredPublicKey: string
+  /** The last checkpoint signed by the old key, and the first by the new one (both of the same head or later). */
+  readonly lastOld: CheckpointWriteResult
+  readonly firstNew: CheckpointWriteResult
+}
+
+/**
+ * Replaces the audit signing key. The old key first signs a checkpoint of the current head; its
+ * public key is kept in the retired-keys folder (so every checkpoint it signed still verifies) and
+ * the private key is destroyed; the new key — given, or generated outside production — then signs
+ * a checkpoint of the head, joining the two. Refuses, like any checkpoint, if the trail no longer
+ * agrees with the last checkpoint.
+ */
+export async function rotateSigningKey(db: Kysely<Database>, config: Config['audit'], options: { newKeyFile?: string } = {}): Promise<KeyRotation> {
+  const keyFile = signingKeyFile(config)
+  if (!options.newKeyFile && !config.createSigningKey) {
+    throw new AppError('validation_failed', 'In production give the new key with --new-key FILE (generate it with: openssl genpkey -algorithm ed25519 -out new-key.pem)')
+  }
+  const { writer: oldWriter } = await openCheckpointWriter(db, config)
+  const lastOld = await oldWriter.write({ force: true })
+  const { signer: oldSigner } = await loadSigningKey(keyFile, { create: false })
+  const newPem = options.newKeyFile
+    ? await readFile(options.newKeyFile, 'utf8')
+    : generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+  const newSigner = signerFromPrivateKey(createPrivateKey(newPem))
+  if (newSigner.keyId === oldSigner.keyId) throw new AppError('validation_failed', 'The new key is the key in use: give a different key')
+  await mkdir(config.retiredKeysDir, { recursive: true, mode: 0o755 })
+  const retiredPublicKey = path.join(config.retiredKeysDir, `${oldSigner.keyId}.pub.pem`)
+  await writeFile(retiredPublicKey, publicKeyPem(oldSigner), { mode: 0o644 })
+  // Replace the key file in one step (write beside it, then rename), so no reader ever sees half a key.
+  const temporary = `${keyFile}.new-${process.pid}`
+  await writeFile(temporary, newPem, { mode: 0o600 })
+  await chmod(temporary, 0o600)
+  await rename(temporary, keyFile)
+  if (options.newKeyFile) await rm(options.newKeyFile, { force: true })
+  const { writer: newWriter } = await openCheckpointWriter(db, config)
+  const firstNew = await newWriter.write({ force: true })
+  return { oldKeyId: oldSigner.keyId, newKeyId: newSigner.keyId, retiredPublicKey, lastOld, firstNew }
 }

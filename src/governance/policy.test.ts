@@ -5,7 +5,8 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { ROLES, type Role } from '../db/schema.ts'
-import { ACTIONS, RECORD_ACTION_LIST, RECORD_STATES, accessMatrixMarkdown, childInState, decide, type Action, type Decision } from './policy.ts'
+import { archiveReadableUntil } from '../children/lifecycle.ts'
+import { ACTIONS, RECORD_ACTION_LIST, RECORD_STATES, accessMatrixMarkdown, archiveStillReadable, childInState, decide, type Action, type Actor, type Decision } from './policy.ts'
 
 const AUTHORITY_ROLES: readonly Role[] = ['authority_data_manager', 'authority_user_admin', 'authority_privacy_officer']
 const SYSTEM_ROLES: readonly Role[] = ['data_supplier', 'cms_client']
@@ -115,4 +116,18 @@ test('every action is granted to someone, and a user with no roles can do nothin
 test('docs/access-matrix.md is exactly the matrix the code enforces', () => {
   const published = readFileSync(new URL('../../docs/access-matrix.md', import.meta.url), 'utf8')
   assert.equal(published, accessMatrixMarkdown(ROLES), 'run: npm run docs:access-matrix')
+})
+
+test('the archive stays readable until its first anniversary, the day the lifecycle rule gives (one rule, leap years too)', () => {
+  const manager: Actor = { roles: [{ role: 'authority_data_manager', authorityId: 'la' }] }
+  const archived = (archivedOn: string, asOf: string) =>
+    decide(manager, 'child.view_archived', { child: { responsibleAuthorityId: 'la', shielded: false, status: 'archived', archivedOn, asOf } }).allowed
+  assert.equal(archiveReadableUntil('2026-06-15'), '2027-06-15')
+  assert.equal(archived('2026-06-15', '2027-06-14'), true)
+  assert.equal(archived('2026-06-15', '2027-06-15'), false)
+  // 366 days in a leap year: a fixed "365 days" would have closed the archive a day early.
+  assert.equal(archived('2027-06-15', '2028-06-14'), true)
+  assert.equal(archiveStillReadable('2028-02-29', '2029-02-27'), true)
+  assert.equal(archiveStillReadable('2028-02-29', archiveReadableUntil('2028-02-29')), false)
+  assert.equal(archiveStillReadable(null, '2026-01-01'), false)
 })

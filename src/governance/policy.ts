@@ -1,6 +1,7 @@
 // Who may do what, as one declarative table: role × action, narrowed by the record's state
 // (shielded, sensitive, archived, merged) and by the actor's authority. Pure: no database, no
 // clock of its own. Every route, the API and the CLI ask `decide`; tests walk the whole matrix.
+import { archiveReadableUntil } from '../children/lifecycle.ts'
 import type { Role } from '../db/schema.ts'
 
 export const ACTIONS = [
@@ -12,7 +13,7 @@ export const ACTIONS = [
   'child.view_archived', 'child.shield', 'child.unshield', 'child.merge', 'child.approve_merge', 'child.split',
   'child.view_access_log', 'child.subject_access_report', 'child.transfer',
   // Running the service
-  'review.decide', 'data_error.resolve', 'user.manage', 'organisation.accredit', 'alert.investigate', 'audit.verify',
+  'review.decide', 'data_error.resolve', 'user.manage', 'user.view_activity', 'organisation.accredit', 'alert.investigate', 'audit.verify',
   'report.authority', 'report.national', 'feed.load', 'api.access',
 ] as const
 export type Action = (typeof ACTIONS)[number]
@@ -26,8 +27,19 @@ export interface ChildFacts {
   readonly responsibleAuthorityId: string
   readonly shielded: boolean
   readonly status: 'active' | 'archived' | 'merged'
-  /** Days since the record was archived (archived records are readable for a year). */
-  readonly daysSinceArchived?: number | null
+  /**
+   * The day (in England) the record was archived, and the day the decision is for. Archived records
+   * are readable until the archive date's first anniversary: the same rule as the lifecycle job's
+   * (archiveReadableUntil in src/children/lifecycle.ts), so a leap year or a clock hour never makes
+   * the two disagree.
+   */
+  readonly archivedOn?: string | null
+  readonly asOf?: string
+}
+
+/** True while an archived record is still readable by the authority's data managers. */
+export function archiveStillReadable(archivedOn: string | null | undefined, asOf: string | undefined): boolean {
+  return archivedOn != null && asOf !== undefined && asOf < archiveReadableUntil(archivedOn)
 }
 
 export interface Decision {
@@ -69,6 +81,7 @@ const GRANTS: Readonly<Record<Action, readonly (readonly [Role, Scope])[]>> = {
   'review.decide': [['authority_data_manager', 'own_authority']],
   'data_error.resolve': [['authority_data_manager', 'own_authority']],
   'user.manage': [['authority_user_admin', 'own_authority'], ['national_admin', 'any']],
+  'user.view_activity': [['authority_privacy_officer', 'own_authority'], ['national_admin', 'any']],
   'organisation.accredit': [['authority_user_admin', 'own_authority'], ['national_admin', 'any']],
   'alert.investigate': [['authority_privacy_officer', 'own_authority'], ['national_admin', 'any']],
   'audit.verify': [['authority_privacy_officer', 'own_authority'], ['national_admin', 'any']],
@@ -84,8 +97,6 @@ const LIVE_RECORD_ONLY: ReadonlySet<Action> = new Set([
   'child.remove_marker', 'child.report_error', 'child.record_death', 'child.phone_enquiry', 'child.set_indicator', 'child.shield',
   'child.unshield', 'child.merge', 'child.approve_merge', 'child.split', 'child.transfer',
 ])
-
-const ARCHIVE_READABLE_DAYS = 365
 
 /**
  * The decision for one actor, action and (where the action is about a child) record. `authorityId`
@@ -109,7 +120,7 @@ export function decide(actor: Actor, action: Action, target: { child?: ChildFact
   }
   if (child.status === 'archived') {
     if (action === 'child.view_archived') {
-      return (child.daysSinceArchived ?? Infinity) <= ARCHIVE_READABLE_DAYS
+      return archiveStillReadable(child.archivedOn, child.asOf)
         ? { allowed: true, reason: 'archived record within its year of access for data managers' }
         : deny('archived more than a year ago: no longer readable in the service')
     }
@@ -146,8 +157,8 @@ export function childInState(state: RecordState, responsibleAuthorityId: string)
   switch (state) {
     case 'active': return { responsibleAuthorityId, shielded: false, status: 'active' }
     case 'shielded': return { responsibleAuthorityId, shielded: true, status: 'active' }
-    case 'archived_recently': return { responsibleAuthorityId, shielded: false, status: 'archived', daysSinceArchived: 30 }
-    case 'archived_long_ago': return { responsibleAuthorityId, shielded: false, status: 'archived', daysSinceArchived: 400 }
+    case 'archived_recently': return { responsibleAuthorityId, shielded: false, status: 'archived', archivedOn: '2026-01-10', asOf: '2026-02-10' }
+    case 'archived_long_ago': return { responsibleAuthorityId, shielded: false, status: 'archived', archivedOn: '2024-01-10', asOf: '2026-02-10' }
     case 'merged': return { responsibleAuthorityId, shielded: false, status: 'merged' }
   }
 }

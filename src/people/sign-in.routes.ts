@@ -1,5 +1,6 @@
 // Sign-in, second factor, the signed-in start page and signing out. Thin: validate, ask the
 // service, render or redirect.
+import { governanceLinks } from '../governance/governance.routes.ts'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { FieldProblem } from '../errors.ts'
 import type { Services } from '../services.ts'
@@ -78,7 +79,7 @@ export function registerSignInRoutes(app: FastifyInstance, services: Services, p
     return reply.view('account-home.njk', {
       title: 'ContactPoint', csrfToken: reply.generateCsrf(), keyAdded: (request.query as { key?: string }).key === 'added', user: { displayName: user.display_name, jobTitle: user.job_title,
         organisation: organisation?.name ?? '', roles: user.roles.map((r) => r.role.replaceAll('_', ' ')),
-        managesUsers: user.roles.some((r) => r.role === 'authority_user_admin'), managesDataQuality: user.roles.some((r) => r.role === 'authority_data_manager'), maySearch: services.search.maySearch(user) },
+        managesUsers: user.roles.some((r) => r.role === 'authority_user_admin'), managesDataQuality: user.roles.some((r) => r.role === 'authority_data_manager'), maySearch: services.search.maySearch(user), governance: governanceLinks(user) },
     })
   })
 

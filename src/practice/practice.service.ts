@@ -5,6 +5,7 @@
 // a report says which part of the record is wrong.
 import type { Kysely, Transaction } from 'kysely'
 import type { ChildRepository } from '../children/child.repository.ts'
+import { londonDate } from '../children/lifecycle.ts'
 import type { Child, Database, ErrorReportPart, Involvement, Organisation } from '../db/schema.ts'
 import { ERROR_REPORT_PARTS } from '../db/schema.ts'
 import { AppError, validationFailed, type FieldProblem } from '../errors.ts'
@@ -484,6 +485,8 @@ function defaultServiceFor(kind: Organisation['kind']): string {
 }
 
 export function factsOf(child: Child, now: Date): ChildFacts {
-  const daysSinceArchived = child.archived_at ? Math.floor((now.getTime() - child.archived_at.getTime()) / 86_400_000) : null
-  return { responsibleAuthorityId: child.responsible_authority_id, shielded: child.shielded, status: child.status, daysSinceArchived }
+  return {
+    responsibleAuthorityId: child.responsible_authority_id, shielded: child.shielded, status: child.status,
+    archivedOn: child.archived_at ? londonDate(child.archived_at) : null, asOf: londonDate(now),
+  }
 }

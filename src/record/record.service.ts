@@ -5,6 +5,7 @@
 // open alert for the child's authority to investigate.
 import type { Kysely } from 'kysely'
 import type { ChildDetail, ChildRepository } from '../children/child.repository.ts'
+import { londonDate } from '../children/lifecycle.ts'
 import type { Child, Database, Organisation, ShieldOverride } from '../db/schema.ts'
 import { AppError, validationFailed, type FieldProblem } from '../errors.ts'
 import type { AuditRepository } from '../governance/audit.repository.ts'
@@ -182,8 +183,11 @@ export class RecordService {
 }
 
 function factsOf(child: Child, now: Date): ChildFacts {
-  const daysSinceArchived = child.archived_at ? Math.floor((now.getTime() - child.archived_at.getTime()) / 86_400_000) : null
-  return { responsibleAuthorityId: child.responsible_authority_id, shielded: child.shielded, status: child.status, daysSinceArchived }
+  // Days in England, as the lifecycle job counts them: one rule for when the archive stops being readable.
+  return {
+    responsibleAuthorityId: child.responsible_authority_id, shielded: child.shielded, status: child.status,
+    archivedOn: child.archived_at ? londonDate(child.archived_at) : null, asOf: londonDate(now),
+  }
 }
 
 /** child.view for a live record; for an archived one, the data manager's year of access (child.view_archived). */

@@ -6,6 +6,7 @@ import type { ChildStatus } from '../db/schema.ts'
 import { AppError, validationFailed } from '../errors.ts'
 import { decide, type Actor, type ChildFacts } from '../governance/policy.ts'
 import type { AuditRepository } from '../governance/audit.repository.ts'
+import { selfSearchFlags } from '../governance/monitoring-rules.ts'
 import { doubleMetaphone } from '../linkage/metaphone.ts'
 import { areVariants } from '../linkage/name-variants.ts'
 import { jaroWinkler, oneEditApart } from '../linkage/strings.ts'
@@ -68,7 +69,10 @@ export class SearchService {
     }
 
     const outcome = criteria.kind === 'id' ? await this.#byId(actor, criteria) : await this.#byDetails(actor, criteria, scope)
+    // Misuse monitoring needs to know a search was for the user's own surname or street; only the flag is kept, never the words.
+    const self = criteria.kind === 'details' ? selfSearchFlags(actor, criteria) : { ownSurname: false, ownStreet: false }
     await audit('success', {
+      ...(self.ownSurname ? { ownSurname: true } : {}), ...(self.ownStreet ? { ownStreet: true } : {}),
       outcome: outcome.outcome, results: outcome.results.length, shielded: outcome.results.filter((r) => r.shielded).length,
       tolerant: outcome.results.filter((r) => !r.strict).length,
     })

@@ -29,7 +29,10 @@ export async function startServer(options: { command?: 'start' | 'serve'; env?: 
   const port = await freePort()
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cp-e2e-'))
   // localhost, not 127.0.0.1: WebAuthn binds security keys to a host name, never to an IP address.
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: 'localhost', PUBLIC_URL: `http://localhost:${port}`, DATA_DIR: dataDir, NODE_ENV: 'test', LOG_LEVEL: 'info', ...options.env }
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: 'localhost', PUBLIC_URL: `http://localhost:${port}`, DATA_DIR: dataDir, NODE_ENV: 'test', LOG_LEVEL: 'info',
+    // Checkpoints and the signing key beside the data, never in the working tree.
+    AUDIT_CHECKPOINT_DIR: path.join(dataDir, 'audit-checkpoints'), AUDIT_SIGNING_KEY_FILE: path.join(dataDir, 'audit-signing-key.pem'),
+    AUDIT_RETIRED_KEYS_DIR: path.join(dataDir, 'audit-retired-keys'), ...options.env }
   delete env.DATABASE_URL
   if (options.env?.DATABASE_URL) env.DATABASE_URL = options.env.DATABASE_URL
   const child: ChildProcess = spawn(process.execPath, [CLI, options.command ?? 'start'], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })

@@ -91,7 +91,10 @@ test('configuration: a key is made on first use outside production; production m
   assert.equal(unset.createSigningKey, false)
   assert.throws(() => signingKeyFile(unset), /AUDIT_SIGNING_KEY_FILE must be set in production/)
   const set = loadConfig({ ...production, AUDIT_SIGNING_KEY_FILE: '/etc/contactpoint/audit.pem', AUDIT_CHECKPOINT_DIR: '/var/lib/cp-audit' }, '/srv/cp').audit
-  assert.deepEqual(set, { checkpointDir: '/var/lib/cp-audit', signingKeyFile: '/etc/contactpoint/audit.pem', createSigningKey: false })
+  assert.deepEqual(set, {
+    checkpointDir: '/var/lib/cp-audit', signingKeyFile: '/etc/contactpoint/audit.pem', createSigningKey: false,
+    retiredKeysDir: '/srv/cp/audit-retired-keys', checkpointEveryMinutes: 10,
+  })
 })
 
 test('checkpoint files: one a month, appended to, read back in order; a cut-short line is reported, never glued to the next', async () => {

@@ -89,12 +89,14 @@ describe('misuse monitoring', () => {
     await assert.rejects(services.monitoring.alert(privacy.user, own.id, TEST_CONTEXT), { code: 'not_found' })
   })
 
-  test('a search for the user\'s own surname is flagged in the audit trail without the name, and alerts', async () => {
+  test('searches for the user\'s own surname are flagged in the audit trail without the name; a second one alerts', async () => {
     await buildChild(handle.db, north, { familyName: 'Thornbury', givenName: 'Ava', dateOfBirth: '2016-02-02' })
     await services.search.search(teacher.user, { familyName: 'Thornbury', givenName: 'Ava' }, TEST_CONTEXT)
     const event = await handle.db.selectFrom('audit_event').select('details').where('action', '=', 'child.search').orderBy('seq', 'desc').executeTakeFirstOrThrow()
     assert.equal((event.details as { ownSurname?: boolean }).ownSurname, true)
     assert.doesNotMatch(JSON.stringify(event.details), /Thornbury/i)
+    assert.equal((await services.monitoring.run('2026-03-10')).byRule.own_surname, undefined, 'one search for a common name is a coincidence')
+    await services.search.search(teacher.user, { familyName: 'Thornbury', givenName: 'Eve' }, TEST_CONTEXT)
     const report = await services.monitoring.run('2026-03-10')
     assert.equal(report.byRule.own_surname, 1)
   })

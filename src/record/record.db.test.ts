@@ -92,6 +92,19 @@ describe('the record', () => {
     assert.deepEqual(page.ended.map((i) => [i.service, i.practitioner, i.ended]), [['Health visitor', 'Beth Marlow', '20 May 2021']])
   })
 
+  test('a parent named by several sources is shown once, with what any of them knows', async () => {
+    const fresh = await buildRecordFixture(handle.db, north, practitioner.id, { givenName: 'Ellis', familyName: 'Carrow', dateOfBirth: '2016-02-02' })
+    await handle.db.insertInto('carer').values([
+      { child_id: fresh.child.id, given_name: 'Joanne', family_name: 'Thornbury', relationship: 'mother', parental_responsibility: false, phone: null, email: null },
+      { child_id: fresh.child.id, given_name: 'Sam', family_name: 'Thornbury', relationship: 'father', parental_responsibility: true, phone: null, email: null },
+    ]).execute()
+    const page = presentRecord(await services.record.view(practitioner, fresh.child.contactpoint_id, reason, session, TEST_CONTEXT))
+    assert.deepEqual(page.carers.map((c) => [c.name, c.relationship, c.parentalResponsibility, c.phone, c.email]), [
+      ['Joanne Thornbury', 'Mother', 'Has parental responsibility', '07700 900111', 'jo@example.invalid'],
+      ['Sam Thornbury', 'Father', 'Has parental responsibility', null, null],
+    ])
+  })
+
   test('a sensitive service appears only as "a sensitive service is involved", with the authority\'s ContactPoint team', async () => {
     const page = presentRecord(await services.record.view(practitioner, fixture.child.contactpoint_id, reason, session, TEST_CONTEXT))
     assert.equal(page.sensitiveService, true)

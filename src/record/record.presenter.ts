@@ -1,7 +1,7 @@
 // A child's record as the page shows it, built only from what the viewer may see. A restricted
 // (shielded) view carries name, gender, date of birth and ContactPoint ID and nothing else. A
 // sensitive service never appears as itself: only as a line saying one is involved and whom to ask.
-import type { InvolvementRow, ProvenanceRow } from '../children/child.repository.ts'
+import type { CarerRow, InvolvementRow, ProvenanceRow } from '../children/child.repository.ts'
 import { formatDate, formatId, GENDER_LABELS, humanise } from '../web/format.ts'
 import type { RecordAccess } from './record.service.ts'
 
@@ -123,10 +123,7 @@ export function presentRecord(access: RecordAccess): RecordPageView {
   const liveRows = visible.filter((i) => !i.ended_on)
   return {
     ...base, identity,
-    carers: detail.carers.map((c) => ({
-      name: `${c.given_name} ${c.family_name}`, relationship: humanise(c.relationship),
-      parentalResponsibility: c.parental_responsibility ? 'Has parental responsibility' : 'No parental responsibility', phone: c.phone, email: c.email,
-    })),
+    carers: carersOnce(detail.carers),
     education: live.filter((_, n) => EDUCATION.has(liveRows[n]?.service_type ?? '')),
     gp: live.filter((_, n) => liveRows[n]?.service_type === 'gp_practice'),
     services: live.filter((_, n) => !EDUCATION.has(liveRows[n]?.service_type ?? '') && liveRows[n]?.service_type !== 'gp_practice'),
@@ -141,4 +138,25 @@ export function presentRecord(access: RecordAccess): RecordPageView {
 function sourceOf(provenance: readonly ProvenanceRow[]): (field: string) => string | null {
   const byField = new Map(provenance.map((p) => [p.field, p.source_name ?? (p.recorded_by_user_id ? 'Recorded in ContactPoint by a practitioner' : null)]))
   return (field) => byField.get(field) ?? null
+}
+
+/**
+ * Each source that knows a child names its parents and carers; the record shows each person once
+ * (same name and relationship), with the first phone and email any source gave, and parental
+ * responsibility if any source records it.
+ */
+function carersOnce(carers: readonly CarerRow[]): RecordPageView['carers'] {
+  const byPerson = new Map<string, { name: string; relationship: string; responsible: boolean; phone: string | null; email: string | null }>()
+  for (const c of carers) {
+    const key = `${c.given_name} ${c.family_name}|${c.relationship}`.toLowerCase().replace(/\s+/g, ' ')
+    const seen = byPerson.get(key)
+    if (seen) {
+      seen.responsible ||= c.parental_responsibility
+      seen.phone ??= c.phone
+      seen.email ??= c.email
+    } else byPerson.set(key, { name: `${c.given_name} ${c.family_name}`, relationship: humanise(c.relationship), responsible: c.parental_responsibility, phone: c.phone, email: c.email })
+  }
+  return [...byPerson.values()].map((c) => ({
+    name: c.name, relationship: c.relationship, parentalResponsibility: c.responsible ? 'Has parental responsibility' : 'No parental responsibility', phone: c.phone, email: c.email,
+  }))
 }

@@ -1,6 +1,7 @@
 // The composition root: builds the whole web application from config, a database handle and a
 // logger. `contactpoint serve` listens on what this returns; tests inject requests into it.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { registerApi } from './api/api.plugin.ts'
 import type { Config } from './config/config.ts'
 import type { DatabaseHandle } from './db/client.ts'
 import type { Logger } from './observability/logger.ts'
@@ -46,5 +47,6 @@ export async function buildApp({ config, database, logger, clock }: AppDependenc
   registerUserAdminRoutes(app, services, config.http.publicUrl)
   registerSearchRoutes(app, services)
   registerRecordRoutes(app, services)
+  await registerApi(app, services, { publicUrl: config.http.publicUrl })
   return { app, services }
 }

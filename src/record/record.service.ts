@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely'
 import type { ChildDetail, ChildRepository } from '../children/child.repository.ts'
 import type { Child, Database, Organisation, ShieldOverride } from '../db/schema.ts'
 import { AppError, validationFailed, type FieldProblem } from '../errors.ts'
-import type { AuditRepository } from '../governance/audit.repository.ts'
+import { originOf, type AuditRepository } from '../governance/audit.repository.ts'
 import { decide, type Action, type ChildFacts, type Decision } from '../governance/policy.ts'
 import type { RequestContext } from '../people/sign-in.service.ts'
 import type { UserWithRoles } from '../people/user.repository.ts'
@@ -162,10 +162,7 @@ export class RecordService {
   }
 
   #who(actor: UserWithRoles, context: RequestContext) {
-    return {
-      channel: 'web' as const, actorUserId: actor.id, actorOrganisationId: actor.organisation_id,
-      clientIp: context.clientIp, requestId: context.requestId, occurredAt: this.#clock.now(),
-    }
+    return { ...originOf(context), actorUserId: actor.id, actorOrganisationId: actor.organisation_id, occurredAt: this.#clock.now() }
   }
 }
 

@@ -197,10 +197,10 @@ export class ApiAuthService {
     try {
       payload = (await this.#verify(userAssertion, this.apiAudience, client.id)).payload
     } catch (error) {
-      return refuse('user assertion not valid', error instanceof AppError ? error.message : 'The user assertion could not be verified')
+      return refuse('invalid user assertion', error instanceof AppError ? error.message : 'The user assertion could not be verified')
     }
     const user = typeof payload.sub === 'string' ? await users.findByUsername(payload.sub) : undefined
-    if (!user || user.organisation_id !== client.organisation_id) return refuse('user not of the client\'s organisation', 'The user is not a registered user of the client\'s organisation')
+    if (!user || user.organisation_id !== client.organisation_id) return refuse('assertion names no user of the client\'s organisation', 'The user is not a registered user of the client\'s organisation')
     const problem = accountProblem(user, now.toISOString().slice(0, 10), 'cms')
     if (problem) return refuse(`user ${problem}`, `This user cannot use ContactPoint now (${problem.replaceAll('_', ' ')}). Contact your local authority ContactPoint team.`)
     return { client, scopes: found.scopes as ApiScope[], user, context: { ...context, channel: 'api', apiClientId: client.id } }

@@ -23,7 +23,7 @@ declare module 'fastify' {
 
 const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 /** Token requests per address per minute: a client needs one every few minutes. */
-const TOKEN_PER_MINUTE = 30
+const TOKEN_PER_MINUTE = 60
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,200}$/
 
 /** Where a search or record field sits in a request, for a problem's errors[].pointer. */
@@ -41,9 +41,14 @@ export function apiRoutes(services: Services, options: Pick<ApiOptions, 'extraRo
   return [...childrenRoutes(services), ...notificationRoutes(services), ...(options.extraRoutes?.(services) ?? [])]
 }
 
+/** The OpenAPI document of these operations, as served at /api/v1/openapi.json. */
+export function apiDocument(routes: readonly ApiRoute[], publicUrl: string): Record<string, unknown> {
+  return openApiDocument([tokenRoute(), ...routes], { publicUrl, version: pkg.version, tokenUrl: `${publicUrl}/api/oauth/token` })
+}
+
 export async function registerApi(app: FastifyInstance, services: Services, options: ApiOptions): Promise<void> {
   const routes = apiRoutes(services, options)
-  const document = openApiDocument([tokenRoute(services), ...routes], { publicUrl: options.publicUrl, version: pkg.version, tokenUrl: services.apiAuth.tokenEndpoint })
+  const document = apiDocument(routes, options.publicUrl)
   app.decorateRequest('apiCaller', null)
 
   await app.register(async (api) => {
@@ -59,7 +64,7 @@ export async function registerApi(app: FastifyInstance, services: Services, opti
       return payload
     })
 
-    const token = tokenRoute(services)
+    const token = tokenRoute()
     api.post('/oauth/token', {
       schema: { body: token.body, response: { 200: TokenResponse } },
       config: { rateLimit: { max: TOKEN_PER_MINUTE, timeWindow: '1 minute' } },
@@ -96,7 +101,7 @@ export async function registerApi(app: FastifyInstance, services: Services, opti
   }, { prefix: '/api' })
 }
 
-function tokenRoute(_services: Services): ApiRoute {
+function tokenRoute(): ApiRoute {
   return {
     method: 'POST', url: '/oauth/token', operationId: 'getAccessToken', tag: 'Authentication', scope: null, perMinute: TOKEN_PER_MINUTE,
     summary: 'Get an access token',

@@ -13,6 +13,7 @@ import type { Clock } from '../system/clock.ts'
 import type { FeedLoader } from './feed-loader.service.ts'
 import type { FeedRepository } from './feed.repository.ts'
 import type { QueueItem, ReviewRepository } from './review.repository.ts'
+import { publishChange } from '../notifications/notification.repository.ts'
 
 export type Verdict = 'same' | 'different'
 
@@ -102,6 +103,7 @@ export class ReviewService {
         subjectType: 'child', subjectId: survivor.contactpoint_id, details: { merged: merged.contactpoint_id, records: moved.length, proposedBy: review.decided_by_user_id },
         clientIp: context.clientIp ?? null, requestId: context.requestId ?? null, occurredAt: now,
       }, trx)
+      await publishChange(trx, { type: 'child.merged', childId: merged.id, contactPointId: merged.contactpoint_id, replacedBy: survivor.contactpoint_id, occurredAt: now })
       return { mergeId, survivorId: survivor.id, mergedId: merged.id }
     })
   }
@@ -123,6 +125,7 @@ export class ReviewService {
         subjectType: 'child', subjectId: mergedContactPointId, details: { records: locked.moved_record_ids.length },
         clientIp: context.clientIp ?? null, requestId: context.requestId ?? null, occurredAt: now,
       }, trx)
+      await publishChange(trx, { type: 'child.split', childId: locked.merged_child_id, contactPointId: mergedContactPointId, occurredAt: now })
     })
   }
 

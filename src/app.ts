@@ -3,6 +3,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { registerApi } from './api/api.plugin.ts'
 import type { Config } from './config/config.ts'
+import { registerFhir } from './fhir/fhir.plugin.ts'
 import type { DatabaseHandle } from './db/client.ts'
 import type { Logger } from './observability/logger.ts'
 import { registerEnrolmentRoutes } from './people/enrolment.routes.ts'
@@ -48,5 +49,6 @@ export async function buildApp({ config, database, logger, clock }: AppDependenc
   registerSearchRoutes(app, services)
   registerRecordRoutes(app, services)
   await registerApi(app, services, { publicUrl: config.http.publicUrl })
+  await registerFhir(app, services, { publicUrl: config.http.publicUrl })
   return { app, services }
 }

@@ -9,6 +9,7 @@ import { FeedRepository } from './feeds/feed.repository.ts'
 import { ReviewRepository } from './feeds/review.repository.ts'
 import { ReviewService } from './feeds/review.service.ts'
 import { SourceRepository } from './feeds/source.repository.ts'
+import { AccessLogService } from './governance/access-log.service.ts'
 import { AuditRepository } from './governance/audit.repository.ts'
 import { ShieldRepository } from './governance/shield.repository.ts'
 import { ShieldingService } from './governance/shielding.service.ts'
@@ -93,6 +94,7 @@ export function createServices(database: DatabaseHandle, options: ServiceOptions
     accreditation: new AccreditationService({
       organisations: repositories.organisations, users: repositories.users, sessions: repositories.sessions, audit: repositories.audit, clock,
     }),
+    accessLog: new AccessLogService({ records: repositories.records, audit: repositories.audit, clock }),
     apiAuth: new ApiAuthService({
       db, clients: repositories.apiClients, users: repositories.users, organisations: repositories.organisations, audit: repositories.audit, clock,
       publicUrl: (options.publicUrl ?? 'http://localhost:3000').replace(/\/$/, ''),

@@ -9,6 +9,7 @@ import { registerLinkCommand } from '../linkage/link.command.ts'
 import { registerAuditCommand } from '../governance/audit.command.ts'
 import { registerFeedCommand } from '../feeds/feed.command.ts'
 import { registerLifecycleCommands } from '../lifecycle/lifecycle.command.ts'
+import { registerApiClientsCommand } from '../api/api-clients.command.ts'
 
 const program = new Command()
   .name('contactpoint')
@@ -25,6 +26,7 @@ registerLinkCommand(program)
 registerAuditCommand(program)
 registerFeedCommand(program)
 registerLifecycleCommands(program)
+registerApiClientsCommand(program)
 
 await program.parseAsync(process.argv)
 

@@ -177,7 +177,7 @@ export class ApiAuthService {
    * web makes on each request. Failures are audited without personal data and answered alike.
    */
   async authenticate(authorization: string | undefined, userAssertion: string | undefined, context: RequestContext): Promise<ApiCaller> {
-    const { clients, users, organisations, clock } = this.#d
+    const { clients, users, clock } = this.#d
     const now = clock.now()
     const bearer = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(authorization ?? '')?.[1]
     const found = bearer ? await clients.findToken(sha256(bearer), now) : undefined
@@ -188,14 +188,13 @@ export class ApiAuthService {
       throw new AppError(reason.startsWith('user ') ? 'forbidden' : 'unauthenticated', message)
     }
     if (client.status !== 'active') return refuse('client not active', 'This client is not active')
-    const organisation = await organisations.findById(client.organisation_id)
-    if (organisation?.accreditation_status !== 'accredited') return refuse('organisation not accredited', 'The client\'s organisation is not accredited')
-    const clientUser = await users.findById(client.system_user_id)
-    if (!clientUser || clientUser.status !== 'active' || !decide(clientUser, 'api.access').allowed) return refuse('client account may not use the API', 'This client may not use the API')
+    if (!found.accredited) return refuse('organisation not accredited', 'The client\'s organisation is not accredited')
+    const clientActor = { roles: found.systemRoles.map((role) => ({ role, authorityId: null })) }
+    if (!decide(clientActor, 'api.access').allowed) return refuse('client account may not use the API', 'This client may not use the API')
     if (!userAssertion) return refuse('no user assertion', `Every call must name its user in a signed ${USER_ASSERTION_HEADER} header`)
     let payload: JWTPayload
     try {
-      payload = (await this.#verify(userAssertion, this.apiAudience, client.id)).payload
+      payload = (await this.#verify(userAssertion, this.apiAudience, client)).payload
     } catch (error) {
       return refuse('invalid user assertion', error instanceof AppError ? error.message : 'The user assertion could not be verified')
     }
@@ -207,7 +206,7 @@ export class ApiAuthService {
   }
 
   /** Verifies a JWT signed with one of the client's active keys, addressed to `audience`. */
-  async #verify(jwt: string, audience: string, expectedClientId: string | null): Promise<{ client: ApiClient; payload: JWTPayload }> {
+  async #verify(jwt: string, audience: string, knownClient: ApiClient | null): Promise<{ client: ApiClient; payload: JWTPayload }> {
     const { clients, clock } = this.#d
     let header: ReturnType<typeof decodeProtectedHeader>
     let unverified: JWTPayload
@@ -218,15 +217,15 @@ export class ApiAuthService {
       throw new OAuthError('invalid_client', 'The assertion is not a signed JWT')
     }
     const clientId = typeof unverified.iss === 'string' ? unverified.iss : ''
-    if (expectedClientId !== null && clientId !== expectedClientId) throw new OAuthError('invalid_client', 'The assertion was not issued by this client')
-    const client = await clients.find(clientId)
+    if (knownClient !== null && clientId !== knownClient.id) throw new OAuthError('invalid_client', 'The assertion was not issued by this client')
+    const client = knownClient ?? await clients.find(clientId)
     if (!client) throw new OAuthError('invalid_client', 'Unknown client')
     if (client.status !== 'active') throw new OAuthError('invalid_client', 'This client is not active')
     if (!header.kid || !header.alg || !ALGORITHMS.includes(header.alg)) throw new OAuthError('invalid_client', `The assertion needs a kid and one of the algorithms ${ALGORITHMS.join(', ')}`)
     const jwk = await clients.activeKey(client.id, header.kid)
     if (!jwk) throw new OAuthError('invalid_client', `The client has no active key ${header.kid}`)
     try {
-      const key = await importJWK(jwk as JWK, header.alg)
+      const key = await importedKey(client.id, header.kid, header.alg, jwk)
       const { payload } = await jwtVerify(jwt, key, {
         issuer: client.id, audience, algorithms: ALGORITHMS, currentDate: clock.now(), clockTolerance: CLOCK_TOLERANCE_SECONDS,
         requiredClaims: ['exp', 'iat', 'sub'], maxTokenAge: `${MAX_ASSERTION_LIFETIME_MS / 1000 + CLOCK_TOLERANCE_SECONDS}s`,
@@ -260,6 +259,20 @@ export class ApiAuthService {
       subjectType: 'api_client', subjectId: client.id, details, clientIp: context.clientIp, requestId: context.requestId, occurredAt: this.#d.clock.now(),
     })
   }
+}
+
+/** Imported keys by client, kid, algorithm and content: the database still says on each call whether the key is active. */
+const KEY_CACHE = new Map<string, Promise<Awaited<ReturnType<typeof importJWK>>>>()
+function importedKey(clientId: string, kid: string, alg: string, jwk: Record<string, unknown>) {
+  const cacheKey = `${clientId} ${kid} ${alg} ${JSON.stringify(jwk)}`
+  let key = KEY_CACHE.get(cacheKey)
+  if (!key) {
+    if (KEY_CACHE.size > 1000) KEY_CACHE.clear()
+    key = importJWK(jwk as JWK, alg)
+    key.catch(() => KEY_CACHE.delete(cacheKey))
+    KEY_CACHE.set(cacheKey, key)
+  }
+  return key
 }
 
 export function checkScopes(scopes: readonly string[]): ApiScope[] {

@@ -1,7 +1,7 @@
 // All SQL of the integration API's clients: registered case management systems, their public keys,
 // the client assertions already used, access tokens (as hashes) and idempotency records.
-import type { Kysely, Transaction } from 'kysely'
-import type { ApiClient, ApiClientStatus, Database } from '../db/schema.ts'
+import { sql, type Kysely, type Transaction } from 'kysely'
+import type { ApiClient, ApiClientStatus, Database, Role } from '../db/schema.ts'
 
 type Executor = Kysely<Database> | Transaction<Database>
 
@@ -88,14 +88,20 @@ export class ApiClientRepository {
     }).execute()
   }
 
-  /** The live token with this hash, with its client. */
-  async findToken(hash: string, now: Date): Promise<{ client: ApiClient; scopes: string[]; expiresAt: Date } | undefined> {
+  /**
+   * The live token with this hash, with its client, whether the client's organisation is accredited,
+   * and the roles of the client's active system account: everything about the client in one query.
+   */
+  async findToken(hash: string, now: Date): Promise<{ client: ApiClient; scopes: string[]; accredited: boolean; systemRoles: Role[] } | undefined> {
     const row = await this.#db.selectFrom('api_token as t').innerJoin('api_client as c', 'c.id', 't.client_id')
-      .selectAll('c').select(['t.scopes as token_scopes', 't.expires_at as token_expires_at'])
+      .innerJoin('organisation as o', 'o.id', 'c.organisation_id')
+      .innerJoin('app_user as u', 'u.id', 'c.system_user_id')
+      .selectAll('c').select(['t.scopes as token_scopes', 'o.accreditation_status', 'u.status as system_user_status'])
+      .select((eb) => eb.selectFrom('user_role as r').select(sql<Role[]>`coalesce(array_agg(r.role::text), '{}')`.as('roles')).whereRef('r.user_id', '=', 'c.system_user_id').as('system_roles'))
       .where('t.token_hash', '=', hash).where('t.expires_at', '>', now).executeTakeFirst()
     if (!row) return undefined
-    const { token_scopes: scopes, token_expires_at: expiresAt, ...client } = row
-    return { client, scopes, expiresAt }
+    const { token_scopes: scopes, accreditation_status: accreditation, system_user_status: userStatus, system_roles: roles, ...client } = row
+    return { client, scopes, accredited: accreditation === 'accredited', systemRoles: userStatus === 'active' ? roles ?? [] : [] }
   }
 
   async revokeTokens(clientId: string): Promise<void> {

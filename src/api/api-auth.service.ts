@@ -176,16 +176,16 @@ export class ApiAuthService {
    * Every call: the bearer token, then the user assertion, then the same checks of the user as the
    * web makes on each request. Failures are audited without personal data and answered alike.
    */
-  async authenticate(authorization: string | undefined, userAssertion: string | undefined, context: RequestContext): Promise<ApiCaller> {
+  async authenticate(authorization: string | undefined, userAssertion: string | undefined, context: RequestContext, scope: ApiScope): Promise<ApiCaller> {
     const { clients, users, clock } = this.#d
     const now = clock.now()
     const bearer = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(authorization ?? '')?.[1]
     const found = bearer ? await clients.findToken(sha256(bearer), now) : undefined
     if (!found) throw new AppError('unauthenticated', 'A valid access token is required (Authorization: Bearer …); tokens last 5 minutes')
     const { client } = found
-    const refuse = async (reason: string, message = 'The call cannot be made for this user') => {
+    const refuse = async (reason: string, message: string, code: 'unauthenticated' | 'forbidden' = 'unauthenticated') => {
       await this.#clientAudit(client, 'api.authenticate', 'denied', { reason }, context)
-      throw new AppError(reason.startsWith('user ') ? 'forbidden' : 'unauthenticated', message)
+      throw new AppError(code, message)
     }
     if (client.status !== 'active') return refuse('client not active', 'This client is not active')
     if (!found.accredited) return refuse('organisation not accredited', 'The client\'s organisation is not accredited')
@@ -201,7 +201,8 @@ export class ApiAuthService {
     const user = typeof payload.sub === 'string' ? await users.findByUsername(payload.sub) : undefined
     if (!user || user.organisation_id !== client.organisation_id) return refuse('assertion names no user of the client\'s organisation', 'The user is not a registered user of the client\'s organisation')
     const problem = accountProblem(user, now.toISOString().slice(0, 10), 'cms')
-    if (problem) return refuse(`user ${problem}`, `This user cannot use ContactPoint now (${problem.replaceAll('_', ' ')}). Contact your local authority ContactPoint team.`)
+    if (problem) return refuse(`user ${problem}`, `This user cannot use ContactPoint now (${problem.replaceAll('_', ' ')}). Contact your local authority ContactPoint team.`, 'forbidden')
+    if (!found.scopes.includes(scope)) return refuse(`token lacks scope ${scope}`, `The access token does not carry the ${scope} scope`, 'forbidden')
     return { client, scopes: found.scopes as ApiScope[], user, context: { ...context, channel: 'api', apiClientId: client.id } }
   }
 

@@ -9,7 +9,7 @@ import addFormats from 'ajv-formats'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError, ERROR_CODES, type ErrorCode } from '../errors.ts'
 import type { Services } from '../services.ts'
-import { OAuthError, USER_ASSERTION_HEADER, type ApiCaller, type TokenRequest } from './api-auth.service.ts'
+import { OAuthError, USER_ASSERTION_HEADER, type ApiCaller, type ApiScope, type TokenRequest } from './api-auth.service.ts'
 import { openApiDocument, type ApiRoute } from './api-route.ts'
 import { childrenRoutes } from './children.routes.ts'
 import { notificationRoutes } from './notifications.routes.ts'
@@ -80,7 +80,7 @@ export async function registerApi(app: FastifyInstance, services: Services, opti
         },
         // Authenticate first (before validation, and before the limit, which is counted per client and user).
         onRequest: async (request) => {
-          request.apiCaller = await services.apiAuth.authenticate(request.headers.authorization, header(request, USER_ASSERTION_HEADER), contextOf(request))
+          request.apiCaller = await services.apiAuth.authenticate(request.headers.authorization, header(request, USER_ASSERTION_HEADER), contextOf(request), route.scope as ApiScope)
         },
         config: {
           rateLimit: {

@@ -28,7 +28,7 @@ export function notificationRoutes(services: Services): ApiRoute[] {
       responses: { 200: { description: 'Active subscriptions.', schema: SubscriptionList } },
       handler: async (_request, _reply, caller) => {
         requireScope(caller, 'notifications')
-        return { subscriptions: await services.notifications.list(caller.client.id) }
+        return { subscriptions: await services.notifications.list(who(caller)) }
       },
     },
     {
@@ -48,7 +48,7 @@ export function notificationRoutes(services: Services): ApiRoute[] {
       handler: async (request, _reply, caller) => {
         requireScope(caller, 'notifications')
         const { limit = 50, cursor } = request.query as { limit?: number; cursor?: string }
-        const rows = await services.notifications.deadLetters(caller.client.id, limit + 1, cursor ? readCursor(cursor) : null)
+        const rows = await services.notifications.deadLetters(who(caller), limit + 1, cursor ? readCursor(cursor) : null)
         const page = rows.slice(0, limit)
         const last = page[page.length - 1]
         return {

@@ -43,9 +43,7 @@ export async function registerFhir(app: FastifyInstance, services: Services, opt
 
     const guarded = (scope: ApiScope) => ({
       onRequest: async (request: FastifyRequest) => {
-        const caller = await services.apiAuth.authenticate(request.headers.authorization, header(request, USER_ASSERTION_HEADER), contextOf(request))
-        if (!caller.scopes.includes(scope)) throw new AppError('forbidden', `The access token does not carry the ${scope} scope`)
-        request.apiCaller = caller
+        request.apiCaller = await services.apiAuth.authenticate(request.headers.authorization, header(request, USER_ASSERTION_HEADER), contextOf(request), scope)
       },
       config: {
         rateLimit: {

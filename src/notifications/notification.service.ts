@@ -57,8 +57,10 @@ export class NotificationService {
     return { id: subscription.id, url, createdAt: subscription.created_at.toISOString(), secret }
   }
 
-  async list(clientId: string) {
-    return (await this.#repository.subscriptions(clientId)).map((s) => ({ id: s.id, url: s.url, createdAt: s.created_at.toISOString() }))
+  async list(who: Subscriber) {
+    const subscriptions = await this.#repository.subscriptions(who.clientId)
+    await this.#log(who, 'webhook.list', who.clientId)
+    return subscriptions.map((s) => ({ id: s.id, url: s.url, createdAt: s.created_at.toISOString() }))
   }
 
   async unsubscribe(who: Subscriber, id: string): Promise<void> {
@@ -66,8 +68,10 @@ export class NotificationService {
     await this.#log(who, 'webhook.unsubscribe', id)
   }
 
-  async deadLetters(clientId: string, limit: number, after: { createdAt: Date; id: string } | null): Promise<DeadDelivery[]> {
-    return this.#repository.deadLetters(clientId, limit, after)
+  async deadLetters(who: Subscriber, limit: number, after: { createdAt: Date; id: string } | null): Promise<DeadDelivery[]> {
+    const letters = await this.#repository.deadLetters(who.clientId, limit, after)
+    await this.#log(who, 'webhook.list_dead_letters', who.clientId)
+    return letters
   }
 
   async replay(who: Subscriber, deliveryId: string): Promise<void> {

@@ -26,7 +26,7 @@ export interface NewAuditEvent {
 }
 
 /** Channel, address, request id and API client of a request, for an audit event (see RequestContext). */
-export function originOf(context: { clientIp: string; requestId: string; channel?: 'web' | 'api'; apiClientId?: string }) {
+export function originOf(context: { clientIp: string; requestId: string; channel?: 'web' | 'api' | 'phone'; apiClientId?: string }) {
   return { channel: context.channel ?? 'web', clientIp: context.clientIp, requestId: context.requestId, apiClientId: context.apiClientId ?? null }
 }
 

@@ -33,8 +33,8 @@ export const MIN_PASSWORD_LENGTH = 12
 export interface RequestContext {
   readonly clientIp: string
   readonly requestId: string
-  /** How the request came: the web (default) or a case management system through the API. */
-  readonly channel?: 'web' | 'api'
+  /** How the request came: the web (default), a case management system through the API, or a phone enquiry. */
+  readonly channel?: 'web' | 'api' | 'phone'
   /** The registered API client acting for the user, when channel is 'api'. */
   readonly apiClientId?: string
 }

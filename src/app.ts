@@ -11,6 +11,8 @@ import { registerSecurityKeyRoutes } from './people/security-key.routes.ts'
 import { registerSessionHooks } from './people/session.hooks.ts'
 import { registerSignInRoutes } from './people/sign-in.routes.ts'
 import { registerUserAdminRoutes } from './people/user-admin.routes.ts'
+import { registerQualityRoutes } from './feeds/quality.routes.ts'
+import { registerPracticeRoutes } from './practice/practice.routes.ts'
 import { registerRecordRoutes } from './record/record.routes.ts'
 import { registerSearchRoutes } from './search/search.routes.ts'
 import type { Clock } from './system/clock.ts'
@@ -37,7 +39,7 @@ export async function buildApp({ config, database, logger, clock }: AppDependenc
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
   })
-  const services = createServices(database, { encryptionKey: config.dataEncryptionKey, publicUrl: config.http.publicUrl, ...(clock ? { clock } : {}) })
+  const services = createServices(database, { encryptionKey: config.dataEncryptionKey, publicUrl: config.http.publicUrl, feeds: config.feeds, linkage: config.linkage, ...(clock ? { clock } : {}) })
   await registerHttpPipeline(app, config)
   registerHealthRoutes(app, services)
   registerHomeRoutes(app)
@@ -46,8 +48,10 @@ export async function buildApp({ config, database, logger, clock }: AppDependenc
   registerEnrolmentRoutes(app, services, config.env === 'production')
   registerSecurityKeyRoutes(app, services)
   registerUserAdminRoutes(app, services, config.http.publicUrl)
+  registerPracticeRoutes(app, services)
   registerSearchRoutes(app, services)
   registerRecordRoutes(app, services)
+  registerQualityRoutes(app, services)
   await registerApi(app, services, { publicUrl: config.http.publicUrl })
   await registerFhir(app, services, { publicUrl: config.http.publicUrl })
   return { app, services }

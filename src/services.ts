@@ -7,6 +7,7 @@ import type { DatabaseHandle } from './db/client.ts'
 import { FeedLoader } from './feeds/feed-loader.service.ts'
 import { FeedRepository } from './feeds/feed.repository.ts'
 import { ReviewRepository } from './feeds/review.repository.ts'
+import { RematchService } from './feeds/rematch.service.ts'
 import { ReviewService } from './feeds/review.service.ts'
 import { SourceRepository } from './feeds/source.repository.ts'
 import { AccessLogService } from './governance/access-log.service.ts'
@@ -26,7 +27,9 @@ import { SessionRepository } from './people/session.repository.ts'
 import { SignInService } from './people/sign-in.service.ts'
 import { UserAdminService } from './people/user-admin.service.ts'
 import { UserRepository } from './people/user.repository.ts'
+import { PhoneEnquiryService } from './practice/phone-enquiry.service.ts'
 import { PracticeRepository } from './practice/practice.repository.ts'
+import { PracticeService } from './practice/practice.service.ts'
 import { RecordRepository } from './record/record.repository.ts'
 import { RecordService } from './record/record.service.ts'
 import { SearchRepository } from './search/search.repository.ts'
@@ -78,15 +81,22 @@ export function createServices(database: DatabaseHandle, options: ServiceOptions
     clock, maxRejectionRate: options.feeds?.maxRejectionRate ?? 0.05,
     ...(options.linkage ? { thresholds: { link: options.linkage.link, review: options.linkage.review } } : {}),
   })
+  const rematch = new RematchService({ db, feeds: repositories.feeds, audit: repositories.audit, clock, ...(options.linkage ? { thresholds: { link: options.linkage.link, review: options.linkage.review } } : {}) })
   const review = new ReviewService({ db, reviews: new ReviewRepository(db), feeds: repositories.feeds, loader: feedLoader, audit: repositories.audit, clock })
   return {
     database,
     repositories,
     feedLoader,
+    rematch,
     review,
     shielding: new ShieldingService({ db, children: repositories.children, shields: repositories.shields, audit: repositories.audit, clock }),
     search: new SearchService({ search: repositories.search, audit: repositories.audit, clock }),
     record: new RecordService({ db, records: repositories.records, children: repositories.children, audit: repositories.audit, clock }),
+    practice: new PracticeService({
+      db, practice: repositories.practice, records: repositories.records, children: repositories.children, feeds: repositories.feeds,
+      loader: feedLoader, audit: repositories.audit, clock,
+    }),
+    phoneEnquiries: new PhoneEnquiryService({ db, practice: repositories.practice, audit: repositories.audit, clock }),
     clock,
     lifecycle: new LifecycleService({ repository: repositories.lifecycle, audit: repositories.audit, state: repositories.systemState, clock }),
     coverage: new CoverageService({ repository: repositories.coverage, audit: repositories.audit, clock }),

@@ -8,6 +8,7 @@ import { registerUsersCommand } from '../people/users.command.ts'
 import { registerLinkCommand } from '../linkage/link.command.ts'
 import { registerAuditCommand } from '../governance/audit.command.ts'
 import { registerFeedCommand } from '../feeds/feed.command.ts'
+import { registerReviewCommand } from '../feeds/review.command.ts'
 import { registerLifecycleCommands } from '../lifecycle/lifecycle.command.ts'
 import { registerApiClientsCommand } from '../api/api-clients.command.ts'
 
@@ -25,6 +26,7 @@ registerUsersCommand(program)
 registerLinkCommand(program)
 registerAuditCommand(program)
 registerFeedCommand(program)
+registerReviewCommand(program)
 registerLifecycleCommands(program)
 registerApiClientsCommand(program)
 

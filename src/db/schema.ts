@@ -472,6 +472,42 @@ export interface ShieldOverrideTable {
   outcome: string | null
 }
 
+export const ERROR_REPORT_PARTS = ['name', 'date_of_birth', 'gender', 'address', 'carers', 'involvements', 'other'] as const
+export type ErrorReportPart = (typeof ERROR_REPORT_PARTS)[number]
+
+/** A practitioner's report of a data error, in the child's authority's data-quality queue (0006). */
+export interface DataErrorReportTable {
+  id: Generated<string>
+  child_id: string
+  authority_id: string
+  reported_by_user_id: string
+  reporter_organisation_id: string
+  part: ErrorReportPart
+  description: string
+  status: Generated<'open' | 'resolved'>
+  created_at: CreatedAt
+  resolved_at: Timestamp | null
+  resolved_by_user_id: string | null
+  resolution_note: string | null
+}
+
+export const IDENTITY_CHECKS = ['called_back_known_number', 'verified_with_organisation', 'known_colleague', 'other'] as const
+export type IdentityCheck = (typeof IDENTITY_CHECKS)[number]
+
+/** An authorised user searching on behalf of a caller, for the rest of a session or until ended (0006). */
+export interface PhoneEnquiryTable {
+  id: Generated<string>
+  user_id: string
+  session_id: string
+  caller_name: string
+  caller_organisation: string
+  caller_phone: string
+  identity_check: IdentityCheck
+  identity_check_detail: string | null
+  started_at: Timestamp
+  ended_at: Timestamp | null
+}
+
 export type ApiClientStatus = 'active' | 'suspended' | 'revoked'
 export interface ApiClientTable {
   id: string
@@ -583,6 +619,8 @@ export interface Database {
   record_conflict: RecordConflictTable
   child_search_name: ChildSearchNameTable
   shield_override: ShieldOverrideTable
+  data_error_report: DataErrorReportTable
+  phone_enquiry: PhoneEnquiryTable
   api_client: ApiClientTable
   api_client_key: ApiClientKeyTable
   api_assertion: ApiAssertionTable
@@ -617,6 +655,8 @@ export type MatchReview = Selectable<MatchReviewTable>
 export type AuditEvent = Selectable<AuditEventTable>
 export type UserSession = Selectable<UserSessionTable>
 export type ShieldOverride = Selectable<ShieldOverrideTable>
+export type DataErrorReport = Selectable<DataErrorReportTable>
+export type PhoneEnquiry = Selectable<PhoneEnquiryTable>
 export type ApiClient = Selectable<ApiClientTable>
 export type WebhookSubscription = Selectable<WebhookSubscriptionTable>
 export type ChangeEvent = Selectable<ChangeEventTable>

@@ -102,12 +102,7 @@ export class DemoLoader {
     const previous = await this.unfinished()
     const children = previous?.children ?? options.children
     const seed = previous?.seed ?? options.seed
-    const world = buildWorld({ children, seed, authorities: 1 })
-    const authority = world.authorities[0] as Authority
-    if (!previous) {
-      await this.#setUp(world, authority, { children, seed })
-      await this.#enrolDemoAuthenticators(seed)
-    }
+    const { world, authority } = previous ? demoWorld(children, seed) : await this.setUpWorld({ children, seed })
 
     // the feeds, as the sources would send them (byte-identical for the same seed: a resumed load finds its files again)
     const dir = join(tmpdir(), `contactpoint-demo-feeds-${children}-${seed}`)
@@ -134,6 +129,20 @@ export class DemoLoader {
       rejected: reports.reduce((n, r) => n + r.rejected, 0), review: totals.openReviews, involvements: totals.involvements,
       shielded: extras.shielded, markers: extras.markers, users: DEMO_USERS.length, seconds: (performance.now() - started) / 1000,
     }
+  }
+
+  /**
+   * The demo world without its children: organisations, data sources and demo users (enrolled).
+   * `load` starts with this; the feeds benchmark uses it alone and then loads feeds of its own.
+   */
+  async setUpWorld(options: { children: number; seed: number }): Promise<{ world: World; authority: Authority }> {
+    const { world, authority } = demoWorld(options.children, options.seed)
+    await this.#setUp(world, authority, options)
+    await this.#enrolDemoAuthenticators(options.seed)
+    // the demo authority's postcode districts, so that responsibility follows a child who moves (lifecycle)
+    const authorityId = (await this.#services.repositories.organisations.findByCode(authority.code))?.id as string
+    await this.#services.repositories.lifecycle.upsertDistricts(authority.towns.flatMap((t) => t.districts).map((district) => ({ district, authorityId })), new Date())
+    return { world, authority }
   }
 
   /** Demo people are enrolled at once (see demoTotpSecret); real users enrol by invitation. */
@@ -216,6 +225,11 @@ export class DemoLoader {
       return counts
     })
   }
+}
+
+function demoWorld(children: number, seed: number): { world: World; authority: Authority } {
+  const world = buildWorld({ children, seed, authorities: 1 })
+  return { world, authority: world.authorities[0] as Authority }
 }
 
 function toOrganisation(o: World['organisations'][number], authorityId: string | undefined, world: World): NewOrganisation {

@@ -12,19 +12,19 @@
 // child. A record that might belong to a child is held (visible nowhere) until a person decides.
 import { createHash, randomUUID } from 'node:crypto'
 import { basename } from 'node:path'
-import type { Transaction } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import { archiveDueOn } from '../children/lifecycle.ts'
-import type { ChildRepository } from '../children/child.repository.ts'
-import type { Database, FeedLoad } from '../db/schema.ts'
+import type { ChildRepository, NewChildInput } from '../children/child.repository.ts'
+import type { Child, Database, FeedLoad } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
 import type { AuditRepository } from '../governance/audit.repository.ts'
 import {
   candidateKeys, DEFAULT_SETTINGS, linkRecords, MODEL_VERSION, parseModel, scoreIncoming, serialiseModel,
-  weightToProbability, type LinkRecord, type Thresholds, type TrainedModel,
+  weightToProbability, type Explanation, type IncomingDecision, type LinkRecord, type Thresholds, type TrainedModel,
 } from '../linkage/index.ts'
 import type { Clock } from '../system/clock.ts'
 import type { DatabaseHandle } from '../db/client.ts'
-import type { FeedChild, FeedRecord } from './feed-record.ts'
+import type { FeedCarer, FeedChild, FeedRecord } from './feed-record.ts'
 import { digestFile, feedFormatOf, readFeedRows, type FeedFormat } from './feed-file.ts'
 import type { Supplies, ValidationContext } from './feed-validate.ts'
 import type { CandidateRow, FeedRepository, RecordColumns } from './feed.repository.ts'
@@ -129,7 +129,7 @@ function carerNames(carers: readonly { given_name: string; family_name: string }
   return carers.length > 0 ? carers.map((c) => `${c.given_name} ${c.family_name}`).join('; ') : null
 }
 
-function rowToLinkRecord(r: CandidateRow): LinkRecord {
+export function rowToLinkRecord(r: CandidateRow): LinkRecord {
   return {
     source: r.source_code, recordId: r.record_id, givenName: r.given_name ?? undefined, middleNames: r.middle_names ?? undefined,
     familyName: r.family_name ?? undefined, formerFamilyNames: r.former_family_names.join(';') || undefined,
@@ -143,6 +143,33 @@ function rowToLinkRecord(r: CandidateRow): LinkRecord {
 function contentOf(record: FeedRecord): { payload: string; hash: string } {
   const payload = JSON.stringify({ child: record.child ?? null, carers: record.carers ?? [], involvements: record.involvements ?? [] })
   return { payload, hash: createHash('sha256').update(payload).digest('hex') }
+}
+
+function newChildInput(authorityId: string, child: FeedChild): NewChildInput {
+  return {
+    givenName: child.given_name, familyName: child.family_name, gender: child.gender ?? 'not_specified', dateOfBirth: child.date_of_birth,
+    responsibleAuthorityId: authorityId, archiveDueOn: archiveDueOn(child.date_of_birth), addressStatus: 'no_known_address',
+  }
+}
+
+type Executor = Kysely<Database> | Transaction<Database>
+
+export interface PersonRecordMatch {
+  readonly decision: IncomingDecision
+  /** A shielded child might be this one: the record must be held, and that child never shown. */
+  readonly shieldedNearby: boolean
+  readonly shieldedChildren: ReadonlySet<string>
+}
+
+function personRecordColumns(sourceId: string, record: FeedRecord, child: FeedChild, payload: string, hash: string, keys: readonly string[]): RecordColumns {
+  return {
+    sourceId, recordId: record.record_id, givenName: child.given_name, middleNames: child.middle_names ?? null,
+    familyName: child.family_name, formerFamilyNames: child.former_family_names ?? [], dateOfBirth: child.date_of_birth,
+    dateOfDeath: child.date_of_death ?? null, gender: child.gender ?? null, addressLines: child.address?.lines ?? null,
+    town: child.address?.town ?? null, postcode: child.address?.postcode ?? null, addressStatus: child.address?.status ?? null,
+    returnIntent: child.address?.return_intent ?? null, nhsNumber: child.nhs_number ?? null, upn: child.upn ?? null,
+    payload, contentHash: hash, blockKeys: keys, carerNames: null, held: false, loadId: null,
+  }
 }
 
 export class FeedLoader {
@@ -415,10 +442,7 @@ export class FeedLoader {
       counts.updated += 1
       return
     }
-    const refused = await this.#feeds.refusedChildren(id, trx)
-    const rows = (await this.#feeds.candidates(keys, id, this.#options.candidateCap, trx)).filter((r) => !refused.has(r.child_id))
-    const decision = scoreIncoming(model.model, linkRecord, rows.map((r) => ({ record: rowToLinkRecord(r), childId: r.child_id })), { explain: true })
-    const shieldedNearby = rows.some((r) => r.shielded && decision.children.some((c) => c.childId === r.child_id && c.pairs.some((x) => x.outcome !== 'no-link')))
+    const { decision, shieldedNearby } = await this.#score(model, linkRecord, keys, id, trx)
     if (decision.outcome === 'link' && decision.childId) {
       const best = decision.children.find((c) => c.childId === decision.childId)?.pairs[0]
       await this.#feeds.link({ sourceRecordId: id, childId: decision.childId, decidedBy: 'engine', weight: best?.weight ?? null, probability: best?.probability ?? null, modelVersion: model.version, explanation: best?.explanation }, trx)
@@ -428,13 +452,7 @@ export class FeedLoader {
       return
     }
     if (decision.outcome === 'review' || shieldedNearby) {
-      // held: part of no child, visible to no practitioner, until a person decides
-      await this.#feeds.setHeld(id, true, trx)
-      const candidates = decision.children.filter((c) => c.pairs.some((x) => x.outcome !== 'no-link')).slice(0, 3)
-      await this.#feeds.insertReviews(candidates.map((c) => ({
-        kind: 'record' as const, authorityId: p.authorityId, sourceRecordId: id, childId: c.childId, otherChildId: null,
-        probability: c.pairs[0]?.probability ?? 0, reason: c.childId === decision.childId ? decision.reason : 'another possible match', explanation: c.pairs[0]?.explanation,
-      })), trx)
+      await this.#hold(id, decision, p.authorityId, trx)
       counts.review += 1
       return
     }
@@ -443,6 +461,67 @@ export class FeedLoader {
     await this.#contribute(trx, id, childId, record, orgIds, today)
     touched.add(childId)
     counts.new_children += 1
+  }
+
+  /** The record scored against the linked records sharing a blocking key with it (not those a person refused). */
+  async #score(model: { version: string; model: TrainedModel }, linkRecord: LinkRecord, keys: readonly string[], recordId: string | null, trx: Executor): Promise<{ decision: IncomingDecision; rows: CandidateRow[]; shieldedNearby: boolean }> {
+    const refused = recordId ? await this.#feeds.refusedChildren(recordId, trx) : new Set<string>()
+    const rows = (await this.#feeds.candidates(keys, recordId, this.#options.candidateCap, trx)).filter((r) => !refused.has(r.child_id))
+    const decision = scoreIncoming(model.model, linkRecord, rows.map((r) => ({ record: rowToLinkRecord(r), childId: r.child_id })), { explain: true })
+    const shieldedNearby = rows.some((r) => r.shielded && decision.children.some((c) => c.childId === r.child_id && c.pairs.some((x) => x.outcome !== 'no-link')))
+    return { decision, rows, shieldedNearby }
+  }
+
+  /** Held: part of no child, visible to no practitioner, until a person decides between the proposals. */
+  async #hold(sourceRecordId: string, decision: IncomingDecision, authorityId: string, trx: Transaction<Database>): Promise<void> {
+    await this.#feeds.setHeld(sourceRecordId, true, trx)
+    const candidates = decision.children.filter((c) => c.pairs.some((x) => x.outcome !== 'no-link')).slice(0, 3)
+    await this.#feeds.insertReviews(candidates.map((c) => ({
+      kind: 'record' as const, authorityId, sourceRecordId, childId: c.childId, otherChildId: null,
+      probability: c.pairs[0]?.probability ?? 0, reason: c.childId === decision.childId ? decision.reason : 'another possible match', explanation: c.pairs[0]?.explanation,
+    })), trx)
+  }
+
+  // --- records made in the service by people (a practitioner's child not found) ----------------
+
+  /**
+   * How a record a person is about to add would match, scored exactly as an incremental feed record
+   * is; nothing is stored. `shieldedNearby`: a shielded child might be this one (never to be shown).
+   */
+  async matchPersonRecord(sourceCode: string, child: FeedChild, carers: readonly FeedCarer[] = []): Promise<PersonRecordMatch> {
+    const model = await this.#requireModel()
+    const linkRecord = toLinkRecord(sourceCode, 'new', child, carers)
+    const { decision, rows, shieldedNearby } = await this.#score(model, linkRecord, candidateKeys(model.model.settings, linkRecord), null, this.#database.db)
+    return { decision, shieldedNearby, shieldedChildren: new Set(rows.filter((r) => r.shielded).map((r) => r.child_id)) }
+  }
+
+  /**
+   * Adds a person's record (in `sourceId`, an authority's own source of records made in the service)
+   * and places it: a new child when nothing might be it; otherwise held
+   * for the authority's data team with the proposals the engine made, as a feed record would be.
+   */
+  async addPersonRecord(input: { sourceId: string; sourceCode: string; recordId: string; child: FeedChild; authorityId: string }, trx: Transaction<Database>): Promise<{ sourceRecordId: string; childId: string | null }> {
+    const model = await this.#requireModel()
+    const record: FeedRecord = { op: 'upsert', record_id: input.recordId, child: input.child }
+    const { payload, hash } = contentOf(record)
+    const linkRecord = toLinkRecord(input.sourceCode, input.recordId, input.child)
+    const keys = candidateKeys(model.model.settings, linkRecord)
+    const id = await this.#feeds.upsertRecord(personRecordColumns(input.sourceId, record, input.child, payload, hash, keys), trx)
+    const { decision, shieldedNearby } = await this.#score(model, linkRecord, keys, id, trx)
+    if (decision.outcome !== 'no-link' || shieldedNearby) {
+      await this.#hold(id, decision, input.authorityId, trx)
+      return { sourceRecordId: id, childId: null }
+    }
+    const childId = await this.#newChild(trx, input.authorityId, input.child)
+    await this.#feeds.link({ sourceRecordId: id, childId, decidedBy: 'practitioner_created', modelVersion: model.version }, trx)
+    await this.resurvive([childId], trx)
+    return { sourceRecordId: id, childId }
+  }
+
+  async #requireModel(): Promise<{ version: string; model: TrainedModel }> {
+    const model = await this.#activeModel()
+    if (!model) throw new AppError('service_unavailable', 'Records cannot be added until the initial data set has been loaded')
+    return model
   }
 
   #columns(p: Prepared, record: FeedRecord, child: FeedChild, payload: string, hash: string, keys: readonly string[], held: boolean): RecordColumns {
@@ -458,11 +537,7 @@ export class FeedLoader {
 
   /** A new child with the record's identity; survivorship fills in the rest from its linked records. */
   async #newChild(trx: Transaction<Database>, authorityId: string, child: FeedChild): Promise<string> {
-    const created = await this.#children.create({
-      givenName: child.given_name, familyName: child.family_name, gender: child.gender ?? 'not_specified', dateOfBirth: child.date_of_birth,
-      responsibleAuthorityId: authorityId, archiveDueOn: archiveDueOn(child.date_of_birth), addressStatus: 'no_known_address',
-    }, trx)
-    return created.id
+    return (await this.#children.create(newChildInput(authorityId, child), trx)).id
   }
 
   async #contribute(trx: Transaction<Database>, sourceRecordId: string, childId: string, record: FeedRecord, orgIds: Map<string, string>, today: string): Promise<void> {
@@ -539,6 +614,23 @@ export class FeedLoader {
     return childId
   }
 
+  /**
+   * Why the engine thinks two children may be one: the closest pair of their records, explained
+   * with the saved model (bulk proposals are stored without one; this makes it when a person looks).
+   */
+  async explainChildren(childId: string, otherChildId: string): Promise<Explanation | null> {
+    const model = await this.#activeModel()
+    if (!model) return null
+    const [mine, theirs] = [await this.#feeds.recordsOfChild(childId), await this.#feeds.recordsOfChild(otherChildId)]
+    let best: { weight: number; explanation: Explanation } | null = null
+    for (const row of theirs) {
+      const decision = scoreIncoming(model.model, rowToLinkRecord(row), mine.map((r) => ({ record: rowToLinkRecord(r), childId })), { explain: true })
+      const pair = decision.children[0]?.pairs[0]
+      if (pair?.explanation && (!best || pair.weight > best.weight)) best = { weight: pair.weight, explanation: pair.explanation }
+    }
+    return best?.explanation ?? null
+  }
+
   async resurvive(childIds: readonly string[], trx: Transaction<Database>): Promise<void> {
     await this.#resurvive(childIds, await this.#feeds.sourcePrecedences(trx), trx)
   }
@@ -590,20 +682,23 @@ export class FeedLoader {
         const indices = upserts.map(() => index++)
         if (batch.first < p.load.next_line) continue
         p.load = await this.#inBatch(p, batch.first, batch.next, async (trx, counts) => {
+          // the clusters met for the first time get their children in one statement
+          const firsts = new Map<number, FeedChild>()
+          for (const [k, { record }] of upserts.entries()) {
+            const cluster = clusterOf[indices[k] as number] as number
+            if (!childOfCluster.has(cluster) && !firsts.has(cluster)) firsts.set(cluster, record.child as FeedChild)
+          }
+          const made = await this.#children.createMany([...firsts.values()].map((child) => newChildInput(p.authorityId, child)), trx)
+          ;[...firsts.keys()].forEach((cluster, k) => childOfCluster.set(cluster, (made[k] as Child).id))
+          counts.new_children += made.length
+          counts.linked += upserts.length - made.length
           const columns: RecordColumns[] = []
           const owners: string[] = []
           for (const [k, { record }] of upserts.entries()) {
             const i = indices[k] as number
-            const cluster = clusterOf[i] as number
-            let childId = childOfCluster.get(cluster)
-            if (!childId) {
-              childId = await this.#newChild(trx, p.authorityId, record.child as FeedChild)
-              childOfCluster.set(cluster, childId)
-              counts.new_children += 1
-            } else counts.linked += 1
             const { payload, hash } = contentOf(record)
             columns.push(this.#columns(p, record, record.child as FeedChild, payload, hash, candidateKeys(settings, records[i] as LinkRecord), false))
-            owners.push(childId)
+            owners.push(childOfCluster.get(clusterOf[i] as number) as string)
           }
           const ids = await this.#feeds.insertRecords(columns, trx)
           await this.#feeds.insertLinks(ids.map((id, k) => ({ sourceRecordId: id, childId: owners[k] as string, weight: null, probability: null, modelVersion: model.version })), trx)

@@ -1,8 +1,10 @@
 // `contactpoint feed …`: the data sources, loading feed files, and the history of loads.
-import type { Command } from 'commander'
+import { readFile } from 'node:fs/promises'
+import { InvalidArgumentError, type Command } from 'commander'
 import { fail, withRuntime } from '../cli/runtime.ts'
 import { pendingMigrations } from '../db/migrate.ts'
 import { createServices } from '../services.ts'
+import { parseModel, thresholdsFromConfig, type PairChange, type ShadowReport } from '../linkage/index.ts'
 import type { LoadReport } from './feed-loader.service.ts'
 
 export function formatLoadReport(r: LoadReport): string {
@@ -78,4 +80,43 @@ export function registerFeedCommand(program: Command): void {
         process.stdout.write(`line ${r.line}${r.record_id ? ` (${r.record_id})` : ''}: ${r.reason}\n`)
       }
     }))
+
+  feed.command('rematch')
+    .description('Shadow re-match: score every linked record under the model in use and under a proposed model or thresholds, and report what would change. Changes nothing unless --apply is given with --model; even then children are never merged by the engine: each new link between two children goes to the review queue.')
+    .option('--model <file>', 'a proposed model (JSON from `contactpoint link --save-model`)')
+    .option('--link-threshold <p>', 'proposed match probability for an automatic link', probabilityArg)
+    .option('--review-threshold <p>', 'proposed match probability for review', probabilityArg)
+    .option('--apply', 'make the proposed --model the one in use and queue its new links for review', false)
+    .option('--show <n>', 'changes of each kind to list (default 10)', '10')
+    .action((options: { model?: string; linkThreshold?: number; reviewThreshold?: number; apply: boolean; show: string }) => withRuntime(async ({ config, database }) => {
+      if ((await pendingMigrations(database.db)).length) fail('the store has pending migrations: run "npx contactpoint migrate" first')
+      const services = createServices(database, { encryptionKey: config.dataEncryptionKey, feeds: config.feeds, linkage: config.linkage })
+      const model = options.model ? parseModel(await readFile(options.model, 'utf8'), options.model) : undefined
+      const thresholds = options.linkThreshold !== undefined || options.reviewThreshold !== undefined
+        ? thresholdsFromConfig({ link: options.linkThreshold ?? config.linkage.link, review: options.reviewThreshold ?? config.linkage.review })
+        : undefined
+      const { report, applied } = await services.rematch.run({ ...(model ? { model } : {}), ...(thresholds ? { thresholds } : {}), apply: options.apply })
+      process.stdout.write(formatShadowReport(report, Number(options.show) || 10))
+      if (applied) process.stdout.write(`Applied: model ${applied.version} is now in use; ${applied.reviewsQueued} pairs of children queued for review.\n`)
+      else process.stdout.write('Shadow run: nothing was changed.\n')
+    }))
+}
+
+function probabilityArg(value: string): number {
+  const n = Number(value)
+  if (!/^\d*\.?\d+$/.test(value) || !(n > 0 && n < 1)) throw new InvalidArgumentError('expected a probability between 0 and 1, e.g. 0.99')
+  return n
+}
+
+export function formatShadowReport(r: ShadowReport, show: number): string {
+  const pair = (c: PairChange) => `  ${c.a.source}/${c.a.recordId} ~ ${c.b.source}/${c.b.recordId}: ${c.before.outcome} (${c.before.weight.toFixed(1)}) → ${c.after.outcome} (${c.after.weight.toFixed(1)})`
+  const section = (title: string, list: readonly PairChange[]) => [`${title}: ${list.length}`, ...list.slice(0, show).map(pair)]
+  return [
+    `Records compared ${r.records}, pairs scored ${r.pairsCompared}.`,
+    `Children that would be joined to another: ${r.childrenJoined}; children whose records would come apart: ${r.childrenSplit}.`,
+    ...section('New links between different children', r.newLinks),
+    ...section('Links within a child that would break', r.brokenLinks),
+    ...section('Pairs that would newly need review', r.newReviews),
+    ...section('Reviews the proposal would decide either way', r.resolvedReviews),
+  ].join('\n') + '\n'
 }

@@ -55,7 +55,8 @@ export interface RecordColumns {
   readonly blockKeys: readonly string[]
   readonly carerNames: string | null
   readonly held: boolean
-  readonly loadId: string
+  /** null for a record made in the service by a person (it belongs to no load) */
+  readonly loadId: string | null
 }
 
 export interface CandidateRow {
@@ -249,9 +250,38 @@ export class FeedRepository {
   }
 
   /** Linked records sharing a blocking key with the incoming one, with their child; capped. */
+  /** The active records linked to a child, in the shape the engine scores. */
+  async recordsOfChild(childId: string, db: Executor = this.#db): Promise<CandidateRow[]> {
+    return this.#linkedRecords(db).where('l.child_id', '=', childId).orderBy('r.id').execute() as Promise<CandidateRow[]>
+  }
+
+  /** Every active linked record of active children, a page at a time in ID order (for a shadow re-match). */
+  async linkedRecordsPage(after: string | null, limit: number, db: Executor = this.#db): Promise<CandidateRow[]> {
+    let q = this.#linkedRecords(db).where('c.status', '=', 'active')
+    if (after) q = q.where('r.id', '>', after)
+    return q.orderBy('r.id').limit(limit).execute() as Promise<CandidateRow[]>
+  }
+
+  #linkedRecords(db: Executor) {
+    return db.selectFrom('record_link as l')
+      .innerJoin('source_record as r', 'r.id', 'l.source_record_id')
+      .innerJoin('data_source as s', 's.id', 'r.source_id')
+      .innerJoin('child as c', 'c.id', 'l.child_id')
+      .select([
+        'r.id as source_record_id', 's.code as source_code', 'r.record_id', 'l.child_id', 'c.shielded', 'r.given_name', 'r.middle_names',
+        'r.family_name', 'r.former_family_names', 'r.date_of_birth', 'r.gender', 'r.address_lines', 'r.town', 'r.postcode',
+        'r.nhs_number', 'r.upn', 'r.carer_names',
+      ])
+      .where('l.state', '=', 'linked').where('r.status', '=', 'active')
+  }
+
   async candidates(keys: readonly string[], excludeRecordId: string | null, cap: number, trx: Executor): Promise<CandidateRow[]> {
     if (keys.length === 0) return []
-    let q = trx.selectFrom('source_record as r')
+    // the records sharing a key come from the GIN index first (materialised), so that the planner
+    // never walks the whole table in ID order hoping to meet them before the limit
+    let q = trx.with((cte) => cte('hit').materialized(), (db) => db.selectFrom('source_record').select('id')
+      .where(sql<boolean>`block_keys && ${sql.val([...keys])}::text[]`))
+      .selectFrom('hit').innerJoin('source_record as r', 'r.id', 'hit.id')
       .innerJoin('record_link as l', (j) => j.onRef('l.source_record_id', '=', 'r.id').on('l.state', '=', 'linked'))
       .innerJoin('data_source as s', 's.id', 'r.source_id')
       .innerJoin('child as c', 'c.id', 'l.child_id')
@@ -260,7 +290,6 @@ export class FeedRepository {
         'r.family_name', 'r.former_family_names', 'r.date_of_birth', 'r.gender', 'r.address_lines', 'r.town', 'r.postcode',
         'r.nhs_number', 'r.upn', 'r.carer_names',
       ])
-      .where(sql<boolean>`r.block_keys && ${sql.val([...keys])}::text[]`)
       .where('r.status', '=', 'active').where('c.status', '=', 'active')
     if (excludeRecordId) q = q.where('r.id', '!=', excludeRecordId)
     return q.orderBy('r.id').limit(cap).execute() as Promise<CandidateRow[]>
@@ -332,19 +361,24 @@ export class FeedRepository {
 
   /**
    * Writes what survivorship derived for many children at once: their fields, current address,
-   * former names, identifiers, provenance and conflicts (a handful of statements per batch, plus
-   * one update per child).
+   * former names, identifiers, provenance and conflicts (a handful of statements per batch).
    */
   async applySurvivors(rows: readonly { childId: string; s: SurvivingChild; archiveDueOn: string }[], issuerOf: (sourceRecordId: string) => string, now: Date, trx: Transaction<Database>): Promise<void> {
     if (rows.length === 0) return
     const ids = rows.map((r) => r.childId)
-    for (const { childId, s, archiveDueOn } of rows) {
-      await trx.updateTable('child').set({
-        given_name: s.givenName, middle_names: s.middleNames, family_name: s.familyName, gender: s.gender, date_of_birth: s.dateOfBirth,
-        date_of_death: s.dateOfDeath, address_status: s.addressStatus, return_intent: s.returnIntent, updated_at: now,
-        archive_due_on: sql<string>`CASE WHEN retention_extended_to IS NULL THEN ${archiveDueOn}::date ELSE archive_due_on END`,
-        version: sql<number>`version + 1`,
-      }).where('id', '=', childId).execute()
+    // one statement for the batch: the search triggers on child run once per statement, not per row
+    for (let i = 0; i < rows.length; i += BATCH) {
+      const values = rows.slice(i, i + BATCH).map(({ childId, s, archiveDueOn }) => ({
+        id: childId, given_name: s.givenName, middle_names: s.middleNames, family_name: s.familyName, gender: s.gender, date_of_birth: s.dateOfBirth,
+        date_of_death: s.dateOfDeath, address_status: s.addressStatus, return_intent: s.returnIntent, archive_due_on: archiveDueOn,
+      }))
+      await sql`UPDATE child AS c SET given_name = v.given_name, middle_names = v.middle_names, family_name = v.family_name, gender = v.gender,
+          date_of_birth = v.date_of_birth, date_of_death = v.date_of_death, address_status = v.address_status, return_intent = v.return_intent,
+          archive_due_on = CASE WHEN c.retention_extended_to IS NULL THEN v.archive_due_on ELSE c.archive_due_on END,
+          updated_at = ${now}, version = c.version + 1
+        FROM jsonb_to_recordset(${JSON.stringify(values)}::jsonb) AS v(id uuid, given_name text, middle_names text, family_name text, gender text,
+          date_of_birth date, date_of_death date, address_status text, return_intent text, archive_due_on date)
+        WHERE c.id = v.id`.execute(trx)
     }
 
     const today = now.toISOString().slice(0, 10)
@@ -382,8 +416,12 @@ export class FeedRepository {
     const wanted = new Set(rows.flatMap(({ childId, s }) => s.conflicts.map((c) => `${childId}|${c.field}`)))
     const stale = open.filter((o) => !wanted.has(`${o.child_id}|${o.field}`)).map((o) => o.id)
     if (stale.length > 0) await trx.updateTable('record_conflict').set({ status: 'resolved', resolved_at: now }).where('id', 'in', stale).execute()
+    // a disagreement a person resolved stays resolved while the sources still say the same things
+    const resolved = new Set((await trx.selectFrom('record_conflict').select(['child_id', 'field', 'values']).where('child_id', 'in', ids).where('status', '=', 'resolved').execute())
+      .map((r) => `${r.child_id}|${r.field}|${canonical(r.values)}`))
     for (const { childId, s } of rows) {
       for (const c of s.conflicts) {
+        if (resolved.has(`${childId}|${c.field}|${canonical(c.values)}`)) continue
         await trx.insertInto('record_conflict').values({ child_id: childId, field: c.field as ConflictField, values: JSON.stringify(c.values) })
           .onConflict((oc) => oc.columns(['child_id', 'field']).where('status', '=', 'open').doUpdateSet({ values: JSON.stringify(c.values) })).execute()
       }
@@ -469,8 +507,22 @@ export class FeedRepository {
     return inserted
   }
 
+  async authoritiesOf(childIds: readonly string[], db: Executor = this.#db): Promise<Map<string, string>> {
+    const out = new Map<string, string>()
+    for (let i = 0; i < childIds.length; i += BATCH) {
+      const rows = await db.selectFrom('child').select(['id', 'responsible_authority_id']).where('id', 'in', childIds.slice(i, i + BATCH)).execute()
+      for (const r of rows) out.set(r.id, r.responsible_authority_id)
+    }
+    return out
+  }
+
   async childAuthority(childId: string, trx: Executor): Promise<string> {
     const row = await trx.selectFrom('child').select('responsible_authority_id').where('id', '=', childId).executeTakeFirstOrThrow()
     return row.responsible_authority_id
   }
+}
+
+/** JSON with object keys sorted: jsonb does not keep the order a value was written in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v))
 }

@@ -12,10 +12,20 @@ import type { UserWithRoles } from '../people/user.repository.ts'
 import type { Clock } from '../system/clock.ts'
 import type { FeedLoader } from './feed-loader.service.ts'
 import type { FeedRepository } from './feed.repository.ts'
-import type { QueueItem, ReviewRepository } from './review.repository.ts'
+import type { ConflictItem, MergeItem, QueueItem, ReviewRepository, ReviewSide } from './review.repository.ts'
+import type { Explanation } from '../linkage/explain.ts'
 import { publishChange } from '../notifications/notification.repository.ts'
 
 export type Verdict = 'same' | 'different'
+
+export interface ReviewDetail {
+  readonly review: QueueItem
+  /** the held record (a record proposal) or the other child (two children that may be one) */
+  readonly left: ReviewSide
+  /** the child proposed */
+  readonly right: ReviewSide
+  readonly explanation: Explanation | null
+}
 
 export interface ReviewContext {
   readonly channel: 'web' | 'cli'
@@ -43,6 +53,58 @@ export class ReviewService {
   async queue(actor: UserWithRoles, authorityId: string, limit = 100): Promise<QueueItem[]> {
     this.#allow(actor, 'review.decide', authorityId)
     return this.#reviews.queue(authorityId, limit)
+  }
+
+  /**
+   * One proposal, both sides as they stand and the engine's explanation. Opening it shows personal
+   * data of the held record and the children, so the view is audited like a record view.
+   */
+  async detail(actor: UserWithRoles, reviewId: string, context: ReviewContext): Promise<ReviewDetail> {
+    const review = await this.#reviews.find(reviewId)
+    if (!review) throw new AppError('not_found', 'That review was not found')
+    this.#allow(actor, 'review.decide', review.authority_id)
+    const left = review.kind === 'record'
+      ? await this.#reviews.recordSide(review.source_record_id as string)
+      : await this.#reviews.childSide(review.other_child_id as string)
+    const right = await this.#reviews.childSide(review.child_id)
+    if (!left || !right) throw new AppError('not_found', 'That review was not found')
+    await this.#audit.append({
+      channel: context.channel, action: 'review.view', outcome: 'success', actorUserId: actor.id, actorOrganisationId: actor.organisation_id,
+      subjectType: 'match_review', subjectId: review.id, details: { kind: review.kind, child: review.child_contactpoint_id },
+      clientIp: context.clientIp ?? null, requestId: context.requestId ?? null, occurredAt: this.#clock.now(),
+    })
+    const explanation = (review.explanation ?? null) as Explanation | null
+    return { review, left, right, explanation: explanation ?? (review.kind === 'children' ? await this.#loader.explainChildren(review.child_id, review.other_child_id as string) : null) }
+  }
+
+  async conflicts(actor: UserWithRoles, authorityId: string, limit = 200): Promise<ConflictItem[]> {
+    this.#allow(actor, 'review.decide', authorityId)
+    return this.#reviews.conflicts(authorityId, limit)
+  }
+
+  /**
+   * The data manager has dealt with a disagreement (asked the sources to correct it). It opens again
+   * only if the sources still disagree the next time the child's records change.
+   */
+  async resolveConflict(actor: UserWithRoles, conflictId: string, context: ReviewContext): Promise<void> {
+    const now = this.#clock.now()
+    await this.#db.transaction().execute(async (trx) => {
+      const conflict = await this.#reviews.lockConflict(conflictId, trx)
+      if (!conflict) throw new AppError('not_found', 'That disagreement was not found')
+      this.#allow(actor, 'review.decide', conflict.responsible_authority_id)
+      if (conflict.status !== 'open') throw new AppError('conflict', 'That disagreement has already been resolved')
+      await this.#reviews.resolveConflict(conflictId, actor.id, now, trx)
+      await this.#audit.append({
+        channel: context.channel, action: 'conflict.resolve', outcome: 'success', actorUserId: actor.id, actorOrganisationId: actor.organisation_id,
+        subjectType: 'child', subjectId: conflict.contactpoint_id, details: { field: conflict.field },
+        clientIp: context.clientIp ?? null, requestId: context.requestId ?? null, occurredAt: now,
+      }, trx)
+    })
+  }
+
+  async merges(actor: UserWithRoles, authorityId: string, limit = 100): Promise<MergeItem[]> {
+    this.#allow(actor, 'child.split', authorityId)
+    return this.#reviews.merges(authorityId, limit)
   }
 
   /** A person's verdict on one proposal. */

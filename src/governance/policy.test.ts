@@ -54,7 +54,7 @@ test('a shielded record is never shown in full: only limited views, or an overri
 })
 
 test('practitioners cannot record or change anything on a shielded record', () => {
-  for (const action of ['child.record_involvement', 'child.end_involvement', 'child.set_marker', 'child.remove_marker', 'child.report_error'] as const) {
+  for (const action of ['child.record_involvement', 'child.end_involvement', 'child.set_marker', 'child.remove_marker', 'child.report_error', 'child.set_indicator'] as const) {
     assert.equal(decide({ roles: [{ role: 'practitioner', authorityId: 'own' }] }, action, { child: childInState('shielded', 'own') }).allowed, false, action)
   }
 })

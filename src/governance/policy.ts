@@ -7,12 +7,12 @@ export const ACTIONS = [
   // Practitioners' work with a child
   'child.search', 'child.view', 'child.override_shield', 'child.record_involvement', 'child.end_involvement',
   'child.set_marker', 'child.remove_marker', 'child.report_error', 'child.create', 'child.record_death',
-  'child.phone_enquiry',
+  'child.phone_enquiry', 'child.set_indicator',
   // The authority's data-quality and governance work on a child
   'child.view_archived', 'child.shield', 'child.unshield', 'child.merge', 'child.approve_merge', 'child.split',
   'child.view_access_log', 'child.subject_access_report', 'child.transfer',
   // Running the service
-  'review.decide', 'user.manage', 'organisation.accredit', 'alert.investigate', 'audit.verify',
+  'review.decide', 'data_error.resolve', 'user.manage', 'organisation.accredit', 'alert.investigate', 'audit.verify',
   'report.authority', 'report.national', 'feed.load', 'api.access',
 ] as const
 export type Action = (typeof ACTIONS)[number]
@@ -55,6 +55,8 @@ const GRANTS: Readonly<Record<Action, readonly (readonly [Role, Scope])[]>> = {
   'child.create': [['practitioner', 'any'], ['authority_data_manager', 'own_authority']],
   'child.record_death': [['authority_data_manager', 'own_authority']],
   'child.phone_enquiry': [['practitioner', 'any']],
+  // Holding a CAF or being lead professional is said of one's own involvement.
+  'child.set_indicator': [['practitioner', 'any']],
   'child.view_archived': [['authority_data_manager', 'own_authority']],
   'child.shield': [['authority_privacy_officer', 'own_authority'], ['authority_data_manager', 'own_authority']],
   'child.unshield': [['authority_privacy_officer', 'own_authority']],
@@ -65,6 +67,7 @@ const GRANTS: Readonly<Record<Action, readonly (readonly [Role, Scope])[]>> = {
   'child.subject_access_report': [['authority_privacy_officer', 'own_authority']],
   'child.transfer': [['authority_data_manager', 'own_authority']],
   'review.decide': [['authority_data_manager', 'own_authority']],
+  'data_error.resolve': [['authority_data_manager', 'own_authority']],
   'user.manage': [['authority_user_admin', 'own_authority'], ['national_admin', 'any']],
   'organisation.accredit': [['authority_user_admin', 'own_authority'], ['national_admin', 'any']],
   'alert.investigate': [['authority_privacy_officer', 'own_authority'], ['national_admin', 'any']],
@@ -78,7 +81,7 @@ const GRANTS: Readonly<Record<Action, readonly (readonly [Role, Scope])[]>> = {
 /** Actions on a record that only the record's ordinary users perform: refused on archived and merged records. */
 const LIVE_RECORD_ONLY: ReadonlySet<Action> = new Set([
   'child.view', 'child.override_shield', 'child.record_involvement', 'child.end_involvement', 'child.set_marker',
-  'child.remove_marker', 'child.report_error', 'child.record_death', 'child.phone_enquiry', 'child.shield',
+  'child.remove_marker', 'child.report_error', 'child.record_death', 'child.phone_enquiry', 'child.set_indicator', 'child.shield',
   'child.unshield', 'child.merge', 'child.approve_merge', 'child.split', 'child.transfer',
 ])
 
@@ -123,7 +126,7 @@ export function decide(actor: Actor, action: Action, target: { child?: ChildFact
       return { allowed: true, restricted: true, reason: 'shielded: only name, gender, date of birth and ContactPoint ID' }
     }
     // Acting on a shielded record reveals or changes where the child is known: the authority does that.
-    if (['child.record_involvement', 'child.end_involvement', 'child.set_marker', 'child.remove_marker', 'child.report_error'].includes(action)) {
+    if (['child.record_involvement', 'child.end_involvement', 'child.set_marker', 'child.remove_marker', 'child.report_error', 'child.set_indicator'].includes(action)) {
       return deny('the record is shielded: contact the local authority ContactPoint team')
     }
   } else if (action === 'child.override_shield' || action === 'child.unshield') {

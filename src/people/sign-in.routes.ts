@@ -79,7 +79,7 @@ export function registerSignInRoutes(app: FastifyInstance, services: Services, p
     return reply.view('account-home.njk', {
       title: 'ContactPoint', csrfToken: reply.generateCsrf(), keyAdded: (request.query as { key?: string }).key === 'added', user: { displayName: user.display_name, jobTitle: user.job_title,
         organisation: organisation?.name ?? '', roles: user.roles.map((r) => r.role.replaceAll('_', ' ')),
-        managesUsers: user.roles.some((r) => r.role === 'authority_user_admin'), maySearch: services.search.maySearch(user) },
+        managesUsers: user.roles.some((r) => r.role === 'authority_user_admin'), managesDataQuality: user.roles.some((r) => r.role === 'authority_data_manager'), maySearch: services.search.maySearch(user) },
     })
   })
 

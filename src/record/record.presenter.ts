@@ -48,7 +48,7 @@ export interface RecordPageView {
   readonly ended: readonly InvolvementView[]
 }
 
-const SERVICE_LABELS: Readonly<Record<string, string>> = {
+export const SERVICE_LABELS: Readonly<Record<string, string>> = {
   early_years: 'Early years setting', school: 'School', further_education: 'Further education college', gp_practice: 'GP practice',
   health_visitor: 'Health visitor', school_nurse: 'School nurse', community_paediatrics: 'Community paediatrics',
   childrens_social_care: 'Children\'s social care', early_help: 'Early help', youth_offending: 'Youth offending team',
@@ -99,6 +99,7 @@ export function presentRecord(access: RecordAccess): RecordPageView {
       lines: detail.names.map((n) => `${[n.given_name ?? child.given_name, n.given_name ? n.middle_names : n.middle_names ?? child.middle_names, n.family_name].filter(Boolean).join(' ')}${n.kind === 'alias' ? ' (also known as)' : ''}${n.used_until ? `, until ${formatDate(n.used_until)}` : ''}`),
     }] : []),
     { key: 'Date of birth', lines: [formatDate(child.date_of_birth)], source: source('date_of_birth') },
+    ...(child.date_of_death ? [{ key: 'Date of death', lines: [formatDate(child.date_of_death)], source: source('date_of_death') }] : []),
     { key: 'Gender', lines: [GENDER_LABELS[child.gender] ?? child.gender], source: source('gender') },
     {
       key: 'Address',

@@ -69,4 +69,15 @@ export class RecordRepository {
     return this.#db.selectFrom('shield_override').selectAll().where('authority_id', '=', authorityId).where('status', '=', 'open')
       .orderBy('created_at', 'desc').execute()
   }
+
+  /**
+   * The user's latest view of this child since `since` that was not denied: continuing with a
+   * record after recording something reuses the reason given then (and is audited as a new view).
+   */
+  async recentView(userId: string, contactPointId: string, since: Date): Promise<{ reason_code: string | null; reason_text: string | null } | undefined> {
+    return this.#db.selectFrom('audit_event').select(['reason_code', 'reason_text'])
+      .where('actor_user_id', '=', userId).where('subject_type', '=', 'child').where('subject_id', '=', contactPointId)
+      .where('action', '=', 'child.view').where('outcome', '=', 'success').where('occurred_at', '>=', since)
+      .orderBy('seq', 'desc').limit(1).executeTakeFirst()
+  }
 }

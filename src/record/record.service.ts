@@ -9,7 +9,7 @@ import type { Child, Database, Organisation, ShieldOverride } from '../db/schema
 import { AppError, validationFailed, type FieldProblem } from '../errors.ts'
 import { originOf, type AuditRepository } from '../governance/audit.repository.ts'
 import { decide, type Action, type ChildFacts, type Decision } from '../governance/policy.ts'
-import type { RequestContext } from '../people/sign-in.service.ts'
+import type { ActionContext as RequestContext } from '../practice/practice.service.ts'
 import type { UserWithRoles } from '../people/user.repository.ts'
 import type { Clock } from '../system/clock.ts'
 import type { RecordRepository } from './record.repository.ts'
@@ -91,6 +91,17 @@ export class RecordService {
     return this.#access(actor, child, mergedFrom, restricted, override)
   }
 
+  /**
+   * Back to a record the user has just opened (after recording something on it): the reason they
+   * gave within the idle timeout is reused, and the showing is audited as a view of its own. Null
+   * when there is no such recent view: the user is asked for a reason again.
+   */
+  async continueView(actor: UserWithRoles, contactPointId: string, session: SessionRef, context: RequestContext, since: Date): Promise<RecordAccess | null> {
+    const recent = /^\d{12}$/.test(contactPointId) ? await this.#records.recentView(actor.id, contactPointId, since) : undefined
+    if (!recent?.reason_code || !VIEW_REASONS.some((r) => r.code === recent.reason_code)) return null
+    return this.view(actor, contactPointId, { reason: recent.reason_code, detail: recent.reason_text ?? '' }, session, context)
+  }
+
   /** Before the override page is shown: the record must be shielded and the user hold the override right. */
   async overridable(actor: UserWithRoles, contactPointId: string, context: RequestContext): Promise<Child> {
     const { child } = await this.#find(actor, contactPointId, 'child.override_shield', context)
@@ -162,7 +173,8 @@ export class RecordService {
   }
 
   #who(actor: UserWithRoles, context: RequestContext) {
-    return { ...originOf(context), actorUserId: actor.id, actorOrganisationId: actor.organisation_id, occurredAt: this.#clock.now() }
+    // a phone enquiry's searches and views are the caller's: audited on the phone channel on their behalf
+    return { ...originOf(context), onBehalfOf: context.onBehalfOf ?? null, actorUserId: actor.id, actorOrganisationId: actor.organisation_id, occurredAt: this.#clock.now() }
   }
 }
 

@@ -6,6 +6,7 @@ import { AppError, type FieldProblem } from '../errors.ts'
 import { byField, toSummary } from '../people/sign-in.routes.ts'
 import { requireSignedIn } from '../people/session.hooks.ts'
 import type { UserWithRoles } from '../people/user.repository.ts'
+import { actionContext } from '../practice/practice.routes.ts'
 import type { Services } from '../services.ts'
 import type { SearchForm } from './search-criteria.ts'
 import { presentSearch, type SearchPageView } from './search.presenter.ts'
@@ -17,7 +18,7 @@ type Body = Partial<Record<(typeof FIELDS)[number] | '_csrf', string | string[]>
 export const SEARCH_RATE_LIMIT = { max: 60, timeWindow: '1 minute' }
 
 export function registerSearchRoutes(app: FastifyInstance, services: Services): void {
-  const context = (request: FastifyRequest) => ({ clientIp: request.ip, requestId: request.id })
+  const context = actionContext
   const actorOf = (request: FastifyRequest): UserWithRoles => {
     if (request.auth.state !== 'signed_in') throw new AppError('unauthenticated', 'Sign in first')
     return request.auth.user

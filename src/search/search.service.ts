@@ -9,7 +9,7 @@ import { originOf, type AuditRepository } from '../governance/audit.repository.t
 import { doubleMetaphone } from '../linkage/metaphone.ts'
 import { areVariants } from '../linkage/name-variants.ts'
 import { jaroWinkler, oneEditApart } from '../linkage/strings.ts'
-import type { RequestContext } from '../people/sign-in.service.ts'
+import type { ActionContext as RequestContext } from '../practice/practice.service.ts'
 import type { UserWithRoles } from '../people/user.repository.ts'
 import type { Clock } from '../system/clock.ts'
 import { addressPatterns, criteriaKinds, parseSearchForm, type SearchCriteria, type SearchForm } from './search-criteria.ts'
@@ -58,7 +58,7 @@ export class SearchService {
     if ('problems' in parsed) throw validationFailed(parsed.problems)
     const { criteria } = parsed
     const audit = (outcome: 'success' | 'denied', details: Record<string, unknown>) => this.#audit.append({
-      ...originOf(context), action: 'child.search', outcome, actorUserId: actor.id, actorOrganisationId: actor.organisation_id,
+      ...originOf(context), onBehalfOf: context.onBehalfOf ?? null, action: 'child.search', outcome, actorUserId: actor.id, actorOrganisationId: actor.organisation_id,
       details: { criteria: criteriaKinds(criteria), ...details }, occurredAt: now,
     })
     const scope = searchScope(actor)

@@ -28,7 +28,7 @@ function run(args: string[], env: Record<string, string> = {}) {
 test('--help lists every command and each command has its own help', () => {
   const help = run(['--help'])
   assert.equal(help.status, 0)
-  const commands = ['start', 'serve', 'migrate', 'demo', 'generate', 'users', 'link', 'audit', 'lifecycle', 'coverage']
+  const commands = ['start', 'serve', 'migrate', 'demo', 'generate', 'users', 'link', 'audit', 'lifecycle', 'coverage', 'feed', 'review']
   for (const command of commands) assert.match(help.stdout, new RegExp(`^\\s+${command}\\b`, 'm'), command)
   for (const command of commands) {
     const own = run([command, '--help'])
@@ -91,4 +91,32 @@ test('users invite prints a one-time enrolment link for a person, and refuses un
   assert.match(invite.stdout.trim(), /^https:\/\/contactpoint\.example\/enrol\/[A-Za-z0-9_-]{43}$/)
   assert.match(run(['users', 'invite', 'nobody.here'], { DATA_DIR: dir }).stderr, /there is no user called nobody.here/)
   assert.match(run(['users', 'invite', 'demo.cms'], { DATA_DIR: dir }).stderr, /is a system account/)
+})
+
+test('review: a data manager lists, reads and decides proposals and disagreements; anyone else is refused', () => {
+  const dir = tempDataDir()
+  assert.equal(run(['migrate'], { DATA_DIR: dir }).status, 0)
+  assert.equal(run(['demo', 'load', '--children', '300'], { DATA_DIR: dir }).status, 0)
+  const refused = run(['review', 'list', '--as', 'demo.teacher'], { DATA_DIR: dir })
+  assert.equal(refused.status, 1)
+  assert.match(refused.stderr, /Only an authority data manager can do data-quality work/)
+  const list = run(['review', 'list', '--as', 'demo.data-manager'], { DATA_DIR: dir })
+  assert.equal(list.status, 0, list.stderr)
+  const waiting = Number(/^(\d+) waiting$/m.exec(list.stdout)?.[1])
+  assert.ok(waiting > 0, list.stdout)
+  const id = /^([0-9a-f-]{36}) {2}open/m.exec(list.stdout)?.[1] as string
+  const show = run(['review', 'show', id, '--as', 'demo.data-manager'], { DATA_DIR: dir })
+  assert.equal(show.status, 0, show.stderr)
+  assert.match(show.stdout, /Date of birth/)
+  assert.match(show.stdout, /Status: open/)
+  assert.match(run(['review', 'decide', id, 'maybe', '--as', 'demo.data-manager'], { DATA_DIR: dir }).stderr, /the verdict is "same" or "different"/)
+  const decided = run(['review', 'decide', id, 'different', '--as', 'demo.data-manager'], { DATA_DIR: dir })
+  assert.equal(decided.status, 0, decided.stderr)
+  assert.match(decided.stdout, /Decided: different\./)
+  const again = run(['review', 'list', '--as', 'demo.data-manager'], { DATA_DIR: dir })
+  assert.equal(Number(/^(\d+) waiting$/m.exec(again.stdout)?.[1]), waiting - 1)
+  assert.doesNotMatch(again.stdout, new RegExp(id))
+  const conflicts = run(['review', 'conflicts', '--as', 'demo.data-manager'], { DATA_DIR: dir })
+  assert.equal(conflicts.status, 0, conflicts.stderr)
+  assert.match(conflicts.stdout, /^\d+ open$/m)
 })

@@ -104,6 +104,18 @@ describe('a clean demo load', () => {
     assert.ok(Number(r.ended) > 0, JSON.stringify(r))
   })
 
+  test('the authority\'s postcode districts are mapped to it, so responsibility can follow a child who moves', async () => {
+    const { rows } = await sql<{ mapped: string; unmapped: string }>`
+      SELECT count(*) FILTER (WHERE pd.district IS NOT NULL AND pd.authority_id = c.responsible_authority_id) AS mapped,
+             count(*) FILTER (WHERE pd.district IS NULL) AS unmapped
+      FROM child c JOIN child_address a ON a.child_id = c.id AND a.is_current
+      LEFT JOIN postcode_district pd ON pd.district = upper(regexp_replace(regexp_replace(a.postcode, '\\s', '', 'g'), '[0-9][A-Za-z]{2}$', ''))
+      WHERE a.postcode IS NOT NULL`.execute(handle.db)
+    const r = rows[0]
+    assert.ok(r && Number(r.mapped) > CHILDREN / 2, JSON.stringify(r))
+    assert.equal(Number(r?.unmapped), 0, 'every current postcode of a demo child is in a mapped district')
+  })
+
   test('there is a demo user for every role; the people among them sign in with the password and their demo code', async () => {
     const services = createServices(handle, { encryptionKey: KEY })
     const roles = await services.repositories.users.countByRole()

@@ -7,6 +7,7 @@ import * as m0002 from './0002_sign_in.ts'
 import * as m0003 from './0003_feeds.ts'
 import * as m0005 from './0005_lifecycle.ts'
 import * as m0004 from './0004_search.ts'
+import * as m0006 from './0006_practice.ts'
 import * as m0008 from './0008_api.ts'
 
 export const migrations: Record<string, Migration> = {
@@ -15,5 +16,6 @@ export const migrations: Record<string, Migration> = {
   '0003_feeds': m0003,
   '0004_search': m0004,
   '0005_lifecycle': m0005,
+  '0006_practice': m0006,
   '0008_api': m0008,
 }

@@ -149,4 +149,5 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   Authentication: 'Access tokens for registered clients.',
   Children: 'Finding a child and reading their record.',
   Notifications: 'Signed webhooks when something changes about a child your organisation works with.',
+  Recording: 'Recording your own involvement, indicators and markers, reporting errors, and adding a child who is not found.',
 }

@@ -96,7 +96,7 @@ before(async () => {
 
   const pair = await generateKeyPair('ES256', { extractable: true })
   const jwk = await exportJWK(pair.publicKey)
-  await services.apiAuth.register(admin.user, { id: CLIENT_ID, name: 'Meadow CMS', organisationCode: school.code, scopes: ['children.search', 'children.read', 'notifications'], jwk: { ...jwk, kid: 'k1' } }, TEST_CONTEXT)
+  await services.apiAuth.register(admin.user, { id: CLIENT_ID, name: 'Meadow CMS', organisationCode: school.code, scopes: ['children.search', 'children.read', 'children.write', 'notifications'], jwk: { ...jwk, kid: 'k1' } }, TEST_CONTEXT)
   keys = { privateKey: pair.privateKey, kid: 'k1' }
 
   receiver = http.createServer((request, response) => {
@@ -201,7 +201,7 @@ describe('authentication', () => {
     assert.equal((await post(await clientAssertion({ key: other.privateKey }))).statusCode, 401)
     assert.equal((await post(await clientAssertion({ aud: 'https://elsewhere.test/token' }))).statusCode, 401)
     assert.equal((await post(await clientAssertion({ kid: 'nope' }))).statusCode, 401)
-    assert.equal((await post(await clientAssertion(), 'children.write')).json().error, 'invalid_scope')
+    assert.equal((await post(await clientAssertion(), 'audit.read')).json().error, 'invalid_scope')
     const stale = await clientAssertion()
     clock.advance(10 * 60_000)
     assert.equal((await post(stale)).statusCode, 401)
@@ -327,6 +327,58 @@ describe('the REST conventions', () => {
     const page = await app.inject({ url: '/api/v1/docs' })
     assert.equal(page.statusCode, 200)
     assert.match(page.body, /POST \/api\/v1\/children\/searches/)
+  })
+})
+
+describe('recording through the API', () => {
+  test('a CMS records its user\'s involvement (once per idempotency key), sets indicators and a marker, ends it, and hears of each change', async () => {
+    const newcomer = await buildChild(handle.db, authority, { givenName: 'Ottilie', familyName: 'Newcastle', dateOfBirth: '2017-08-30' })
+    const key = randomUUID()
+    const body = { serviceType: 'early_help', practitionerName: 'P. Worker', phone: '01632 960111', startedOn: '2026-11-01' }
+    const url = `/api/v1/children/${newcomer.contactpoint_id}/involvements`
+    const first = await call('POST', url, { body, headers: { 'idempotency-key': key } })
+    assert.equal(first.statusCode, 201, first.body)
+    const involvementId = first.json().involvement.id as string
+    const retry = await call('POST', url, { body, headers: { 'idempotency-key': key } })
+    assert.equal(retry.json().involvement.id, involvementId)
+    assert.equal(retry.headers['idempotent-replayed'], 'true')
+    const rows = await handle.db.selectFrom('involvement').select('id').where('child_id', '=', newcomer.id).execute()
+    assert.equal(rows.length, 1, 'the retry recorded nothing more')
+    const noKey = await call('POST', url, { body })
+    assert.equal(noKey.statusCode, 400)
+    const badDate = await call('POST', url, { body: { ...body, startedOn: '2010-01-01' }, headers: { 'idempotency-key': randomUUID() } })
+    assert.equal(badDate.statusCode, 400)
+    assert.equal(badDate.json().errors[0].pointer, '/startedOn')
+
+    const indicators = await call('POST', `${url}/${involvementId}/indicators`, { body: { holdsCaf: true, leadProfessional: true }, headers: { 'idempotency-key': randomUUID() } })
+    assert.equal(indicators.statusCode, 200, indicators.body)
+    const marker = await call('POST', `/api/v1/children/${newcomer.contactpoint_id}/markers`, { body: { contactName: 'P. Worker', phone: '01632 960111' }, headers: { 'idempotency-key': randomUUID() } })
+    assert.equal(marker.statusCode, 201, marker.body)
+    const record = (await call('GET', `/api/v1/children/${newcomer.contactpoint_id}?reason=coordinating`)).json()
+    assert.equal(record.involvements[0].leadProfessional, true)
+    assert.equal(record.markers[0].contactName, 'P. Worker')
+    assert.equal((await call('DELETE', `/api/v1/children/${newcomer.contactpoint_id}/markers/${marker.json().marker.id as string}`)).statusCode, 204)
+    const ended = await call('POST', `${url}/${involvementId}/end`, { body: { endedOn: '2026-11-20' }, headers: { 'idempotency-key': randomUUID() } })
+    assert.equal(ended.statusCode, 200, ended.body)
+
+    const before = received.length
+    await services.notifications.runOnce()
+    const types = received.slice(before).map((r) => JSON.parse(r.body) as { type: string; child: { contactPointId: string } })
+    assert.deepEqual(types.map((t) => t.type).sort(), ['indicator.changed', 'involvement.changed', 'involvement.changed', 'marker.changed', 'marker.changed'])
+    assert.ok(types.every((t) => t.child.contactPointId === newcomer.contactpoint_id))
+    const audited = (await services.repositories.audit.listForSubject('child', newcomer.contactpoint_id)).filter((e) => e.action === 'child.record_involvement')
+    assert.equal(audited.length, 1)
+    assert.equal(audited[0]?.channel, 'api')
+    assert.equal((audited[0]?.details as { apiClient?: string }).apiClient, CLIENT_ID)
+  })
+
+  test('a child not found goes to the same service, which waits for the initial data set (its matching is tested on a loaded store in src/practice)', async () => {
+    const body = { givenName: 'Wilhelmina', familyName: 'Zzyzx', dateOfBirth: '2016-05-09', gender: 'female', serviceType: 'school' }
+    const res = await call('POST', '/api/v1/children', { body, headers: { 'idempotency-key': randomUUID() } })
+    assert.equal(res.statusCode, 503, res.body)
+    assert.equal(res.json().code, 'service_unavailable')
+    const unknown = await call('POST', '/api/v1/children', { body: { ...body, nhsNumber: '9434765919' }, headers: { 'idempotency-key': randomUUID() } })
+    assert.equal(unknown.statusCode, 400)
   })
 })
 

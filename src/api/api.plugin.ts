@@ -13,6 +13,7 @@ import { OAuthError, USER_ASSERTION_HEADER, type ApiCaller, type ApiScope, type 
 import { openApiDocument, type ApiRoute } from './api-route.ts'
 import { childrenRoutes } from './children.routes.ts'
 import { notificationRoutes } from './notifications.routes.ts'
+import { practiceRoutes } from './practice.routes.ts'
 import { TokenForm, TokenResponse } from './schemas.ts'
 
 declare module 'fastify' {
@@ -29,6 +30,8 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,200}$/
 /** Where a search or record field sits in a request, for a problem's errors[].pointer. */
 const POINTERS: Readonly<Record<string, string>> = {
   'dob-day': '/dateOfBirth', 'dob-month': '/dateOfBirth', 'dob-year': '/dateOfBirth', reason: 'reason', detail: 'ContactPoint-Reason-Detail',
+  'start-day': '/startedOn', 'start-month': '/startedOn', 'start-year': '/startedOn', 'end-day': '/endedOn', 'end-month': '/endedOn', 'end-year': '/endedOn',
+  'death-day': '/dateOfDeath', 'death-month': '/dateOfDeath', 'death-year': '/dateOfDeath',
 }
 
 export interface ApiOptions {
@@ -38,7 +41,7 @@ export interface ApiOptions {
 }
 
 export function apiRoutes(services: Services, options: Pick<ApiOptions, 'extraRoutes'> = {}): ApiRoute[] {
-  return [...childrenRoutes(services), ...notificationRoutes(services), ...(options.extraRoutes?.(services) ?? [])]
+  return [...childrenRoutes(services), ...practiceRoutes(services), ...notificationRoutes(services), ...(options.extraRoutes?.(services) ?? [])]
 }
 
 /** The OpenAPI document of these operations, as served at /api/v1/openapi.json. */

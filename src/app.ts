@@ -1,7 +1,9 @@
 // The composition root: builds the whole web application from config, a database handle and a
 // logger. `contactpoint serve` listens on what this returns; tests inject requests into it.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { registerApi } from './api/api.plugin.ts'
 import type { Config } from './config/config.ts'
+import { registerFhir } from './fhir/fhir.plugin.ts'
 import type { DatabaseHandle } from './db/client.ts'
 import type { Logger } from './observability/logger.ts'
 import { registerGovernanceRoutes } from './governance/governance.routes.ts'
@@ -54,5 +56,7 @@ export async function buildApp({ config, database, logger, clock }: AppDependenc
   registerRecordRoutes(app, services)
   registerQualityRoutes(app, services)
   registerGovernanceRoutes(app, services)
+  await registerApi(app, services, { publicUrl: config.http.publicUrl })
+  await registerFhir(app, services, { publicUrl: config.http.publicUrl })
   return { app, services }
 }

@@ -1,5 +1,7 @@
 // Builds every service from the database handle: the one place where dependencies are wired.
 // The web app, the CLI and the tests all build the same graph.
+import { ApiAuthService } from './api/api-auth.service.ts'
+import { ApiClientRepository } from './api/api-client.repository.ts'
 import { ChildRepository } from './children/child.repository.ts'
 import type { DatabaseHandle } from './db/client.ts'
 import { FeedLoader } from './feeds/feed-loader.service.ts'
@@ -23,6 +25,8 @@ import { CoverageRepository } from './lifecycle/coverage.repository.ts'
 import { CoverageService } from './lifecycle/coverage.service.ts'
 import { LifecycleRepository } from './lifecycle/lifecycle.repository.ts'
 import { LifecycleService } from './lifecycle/lifecycle.service.ts'
+import { NotificationRepository } from './notifications/notification.repository.ts'
+import { NotificationService } from './notifications/notification.service.ts'
 import { OrganisationRepository } from './people/organisation.repository.ts'
 import { AccreditationService } from './people/accreditation.service.ts'
 import { CredentialRepository } from './people/credential.repository.ts'
@@ -49,6 +53,8 @@ export interface ServiceOptions {
   /** config.feeds and config.linkage; defaults as documented in the README */
   readonly feeds?: { readonly maxRejectionRate: number }
   readonly linkage?: { readonly link: number; readonly review: number }
+  /** How webhooks are sent (tests may pass their own); the global fetch otherwise. */
+  readonly fetch?: typeof fetch
 }
 
 export function createServices(database: DatabaseHandle, options: ServiceOptions) {
@@ -74,6 +80,8 @@ export function createServices(database: DatabaseHandle, options: ServiceOptions
     investigations: new InvestigationRepository(db),
     accessLog: new AccessLogRepository(db),
     reports: new ReportsRepository(db),
+    apiClients: new ApiClientRepository(db),
+    notifications: new NotificationRepository(db),
   }
   const signIn = new SignInService({
     relyingParty: relyingPartyOf(options.publicUrl ?? 'http://localhost:3000'),
@@ -115,6 +123,14 @@ export function createServices(database: DatabaseHandle, options: ServiceOptions
     reports: new ReportsService({
       reports: repositories.reports, coverage: repositories.coverage, monitoring: repositories.monitoring, investigations: repositories.investigations,
       audit: repositories.audit, clock,
+    }),
+    apiAuth: new ApiAuthService({
+      db, clients: repositories.apiClients, users: repositories.users, organisations: repositories.organisations, audit: repositories.audit, clock,
+      publicUrl: (options.publicUrl ?? 'http://localhost:3000').replace(/\/$/, ''),
+    }),
+    notifications: new NotificationService({
+      repository: repositories.notifications, audit: repositories.audit, clock, encryptionKey: options.encryptionKey,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
     }),
     userAdmin: new UserAdminService({
       users: repositories.users, organisations: repositories.organisations, sessions: repositories.sessions,

@@ -11,6 +11,7 @@ import { registerGovernanceCommands } from '../governance/governance.command.ts'
 import { registerFeedCommand } from '../feeds/feed.command.ts'
 import { registerReviewCommand } from '../feeds/review.command.ts'
 import { registerLifecycleCommands } from '../lifecycle/lifecycle.command.ts'
+import { registerApiClientsCommand } from '../api/api-clients.command.ts'
 
 const program = new Command()
   .name('contactpoint')
@@ -29,6 +30,7 @@ registerFeedCommand(program)
 registerReviewCommand(program)
 registerLifecycleCommands(program)
 registerGovernanceCommands(program)
+registerApiClientsCommand(program)
 
 await program.parseAsync(process.argv)
 

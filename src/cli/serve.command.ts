@@ -77,6 +77,9 @@ async function serve({ config, logger, database }: Runtime): Promise<void> {
     })
     app.addHook('onClose', () => monitoring.stop())
   }
+  // Webhook deliveries to case management systems: every 5 seconds, at least once, with backoff.
+  const stopWebhooks = services.notifications.start(5_000, (error) => logger.error({ err: error }, 'webhook round failed; the next round tries again'))
+  app.addHook('onClose', () => stopWebhooks())
   await app.listen({ host: config.http.host, port: config.http.port })
   const demo = config.demo.load && await new DemoLoader(database, config.dataEncryptionKey).isLoaded()
   console.log([

@@ -540,6 +540,86 @@ export interface PhoneEnquiryTable {
   ended_at: Timestamp | null
 }
 
+export type ApiClientStatus = 'active' | 'suspended' | 'revoked'
+export interface ApiClientTable {
+  id: string
+  name: string
+  organisation_id: string
+  system_user_id: string
+  scopes: string[]
+  status: Generated<ApiClientStatus>
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: CreatedAt
+}
+
+export interface ApiClientKeyTable {
+  client_id: string
+  kid: string
+  jwk: ColumnType<Record<string, unknown>, string, string>
+  status: Generated<'active' | 'retired'>
+  created_at: CreatedAt
+  retired_at: Timestamp | null
+}
+
+export interface ApiAssertionTable {
+  client_id: string
+  jti: string
+  expires_at: Timestamp
+}
+
+export interface ApiTokenTable {
+  token_hash: string
+  client_id: string
+  scopes: string[]
+  issued_at: Timestamp
+  expires_at: Timestamp
+}
+
+export interface ApiIdempotencyTable {
+  client_id: string
+  key: string
+  request_hash: string
+  status: number | null
+  response: ColumnType<unknown, string | null, string | null>
+  created_at: Timestamp
+}
+
+export interface WebhookSubscriptionTable {
+  id: Generated<string>
+  client_id: string
+  url: string
+  secret_ciphertext: string
+  status: Generated<'active' | 'ended'>
+  created_at: CreatedAt
+  ended_at: Timestamp | null
+}
+
+/** The outbox of changes that case management systems are told about (src/notifications). */
+export interface ChangeEventTable {
+  seq: ColumnType<string, never, never>
+  id: Generated<string>
+  type: string
+  child_id: string
+  contactpoint_id: string
+  replaced_by: string | null
+  occurred_at: Timestamp
+  fanned_out: Generated<boolean>
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'dead'
+export interface WebhookDeliveryTable {
+  id: Generated<string>
+  subscription_id: string
+  event_id: string
+  status: Generated<WebhookDeliveryStatus>
+  attempts: Generated<number>
+  next_attempt_at: Timestamp
+  last_error: string | null
+  delivered_at: Timestamp | null
+  created_at: CreatedAt
+}
+
 export interface Database {
   organisation: OrganisationTable
   app_user: AppUserTable
@@ -574,6 +654,14 @@ export interface Database {
   data_error_report: DataErrorReportTable
   phone_enquiry: PhoneEnquiryTable
   monitoring_alert: MonitoringAlertTable
+  api_client: ApiClientTable
+  api_client_key: ApiClientKeyTable
+  api_assertion: ApiAssertionTable
+  api_token: ApiTokenTable
+  api_idempotency: ApiIdempotencyTable
+  webhook_subscription: WebhookSubscriptionTable
+  change_event: ChangeEventTable
+  webhook_delivery: WebhookDeliveryTable
 }
 
 export type Organisation = Selectable<OrganisationTable>
@@ -603,3 +691,7 @@ export type ShieldOverride = Selectable<ShieldOverrideTable>
 export type DataErrorReport = Selectable<DataErrorReportTable>
 export type PhoneEnquiry = Selectable<PhoneEnquiryTable>
 export type MonitoringAlert = Selectable<MonitoringAlertTable>
+export type ApiClient = Selectable<ApiClientTable>
+export type WebhookSubscription = Selectable<WebhookSubscriptionTable>
+export type ChangeEvent = Selectable<ChangeEventTable>
+export type WebhookDelivery = Selectable<WebhookDeliveryTable>

@@ -14,6 +14,7 @@ import type { FeedLoader } from './feed-loader.service.ts'
 import type { FeedRepository } from './feed.repository.ts'
 import type { ConflictItem, MergeItem, QueueItem, ReviewRepository, ReviewSide } from './review.repository.ts'
 import type { Explanation } from '../linkage/explain.ts'
+import { publishChange } from '../notifications/notification.repository.ts'
 
 export type Verdict = 'same' | 'different'
 
@@ -164,6 +165,7 @@ export class ReviewService {
         subjectType: 'child', subjectId: survivor.contactpoint_id, details: { merged: merged.contactpoint_id, records: moved.length, proposedBy: review.decided_by_user_id },
         clientIp: context.clientIp ?? null, requestId: context.requestId ?? null, occurredAt: now,
       }, trx)
+      await publishChange(trx, { type: 'child.merged', childId: merged.id, contactPointId: merged.contactpoint_id, replacedBy: survivor.contactpoint_id, occurredAt: now })
       return { mergeId, survivorId: survivor.id, mergedId: merged.id }
     })
   }
@@ -185,6 +187,7 @@ export class ReviewService {
         subjectType: 'child', subjectId: mergedContactPointId, details: { records: locked.moved_record_ids.length },
         clientIp: context.clientIp ?? null, requestId: context.requestId ?? null, occurredAt: now,
       }, trx)
+      await publishChange(trx, { type: 'child.split', childId: locked.merged_child_id, contactPointId: mergedContactPointId, occurredAt: now })
     })
   }
 

@@ -3,7 +3,7 @@
 // is decided by the policy for the child's (or the user's) authority and is itself audited, so the
 // people who look at the trail are in the trail too.
 import type { ChildDetail, ChildRepository } from '../children/child.repository.ts'
-import type { Child } from '../db/schema.ts'
+import type { AuditEvent, Child } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
 import type { UserWithRoles } from '../people/user.repository.ts'
 import type { Clock } from '../system/clock.ts'
@@ -55,6 +55,14 @@ export class AccessLogService {
     const entries = await this.#repository.forChildren(ids, ACCESS_LOG_LIMIT)
     await this.#record(actor, 'child.view_access_log', 'child', child.contactpoint_id, context, { events: entries.length })
     return { child, ids, entries, shield: (await this.#shields.openDecision(child.id)) ?? null }
+  }
+
+  /** The audit events about a child (as the FHIR AuditEvent search gives them); audited as the page is. */
+  async eventsAbout(actor: UserWithRoles, contactPointId: string, context: GovernanceContext): Promise<AuditEvent[]> {
+    const child = await this.#authorisedChild(actor, contactPointId, 'child.view_access_log', context)
+    const events = await this.#audit.listForSubject('child', child.contactpoint_id, ACCESS_LOG_LIMIT)
+    await this.#record(actor, 'child.view_access_log', 'child', child.contactpoint_id, context, { events: events.length })
+    return events
   }
 
   async subjectAccess(actor: UserWithRoles, contactPointId: string, format: 'html' | 'pdf', context: GovernanceContext): Promise<SubjectAccess> {

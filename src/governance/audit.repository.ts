@@ -21,6 +21,13 @@ export interface NewAuditEvent {
   readonly clientIp?: string | null
   readonly requestId?: string | null
   readonly occurredAt?: Date
+  /** The registered API client that made the call for the user (kept in details as apiClient). */
+  readonly apiClientId?: string | null
+}
+
+/** Channel, address, request id and API client of a request, for an audit event (see RequestContext). */
+export function originOf(context: { clientIp: string; requestId: string; channel?: 'web' | 'api' | 'phone'; apiClientId?: string }) {
+  return { channel: context.channel ?? 'web', clientIp: context.clientIp, requestId: context.requestId, apiClientId: context.apiClientId ?? null }
 }
 
 export class AuditRepository {
@@ -161,7 +168,7 @@ async function appendIn(trx: Transaction<Database>, event: NewAuditEvent): Promi
     subjectId: event.subjectId ?? null,
     reasonCode: event.reasonCode ?? null,
     reasonText: event.reasonText ?? null,
-    details: event.details ?? {},
+    details: event.apiClientId ? { ...event.details, apiClient: event.apiClientId } : event.details ?? {},
     clientIp: event.clientIp ?? null,
     requestId: event.requestId ?? null,
   }

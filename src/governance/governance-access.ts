@@ -7,7 +7,7 @@ import type { UserWithRoles } from '../people/user.repository.ts'
 import { decide, type Action } from './policy.ts'
 
 /** Where a governance action comes from: the web (a request) or the CLI (an operator acting as a named user). */
-export interface GovernanceContext extends RequestContext {
+export interface GovernanceContext extends Omit<RequestContext, 'channel'> {
   readonly channel?: AuditChannel
 }
 

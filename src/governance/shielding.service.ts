@@ -12,6 +12,7 @@ import type { Clock } from '../system/clock.ts'
 import type { AuditRepository } from './audit.repository.ts'
 import { decide, type Action } from './policy.ts'
 import type { OpenShield, ShieldRepository } from './shield.repository.ts'
+import { publishChange } from '../notifications/notification.repository.ts'
 
 export const SHIELD_REASONS: readonly ShieldReason[] = ['domestic_violence', 'witness_protection', 'adoption', 'other_risk']
 /** A shield is reviewed at least yearly. */
@@ -52,6 +53,7 @@ export class ShieldingService {
         subjectType: 'child', subjectId: child.contactpoint_id, reasonCode: form.reason, details: { reviewDueOn: form.reviewDueOn },
         clientIp: context.clientIp, requestId: context.requestId, occurredAt: now,
       }, trx)
+      await publishChange(trx, { type: 'child.shielded', childId: child.id, contactPointId: child.contactpoint_id, occurredAt: now })
     })
     return await this.#shields.openDecision(child.id) as OpenShield
   }
@@ -68,6 +70,7 @@ export class ShieldingService {
         channel: 'web', action: 'child.unshield', outcome: 'success', actorUserId: actor.id, actorOrganisationId: actor.organisation_id,
         subjectType: 'child', subjectId: child.contactpoint_id, reasonText: reason.trim(), clientIp: context.clientIp, requestId: context.requestId, occurredAt: now,
       }, trx)
+      await publishChange(trx, { type: 'child.unshielded', childId: child.id, contactPointId: child.contactpoint_id, occurredAt: now })
     })
   }
 

@@ -13,6 +13,7 @@ import type { AuditRepository, NewAuditEvent } from '../governance/audit.reposit
 import type { Clock } from '../system/clock.ts'
 import type { SystemStateRepository } from '../system/state.repository.ts'
 import type { LifecycleRepository } from './lifecycle.repository.ts'
+import { publishChange } from '../notifications/notification.repository.ts'
 
 export interface LifecycleReport {
   readonly asOf: string
@@ -156,6 +157,7 @@ export class LifecycleService {
       if (!done.has(candidate.id)) continue
       archived[rule] += 1
       event({ action: 'child.archive', subjectType: 'child', subjectId: candidate.contactpoint_id, reasonCode: rule, details: { asOf, deleteDueOn: deleteOn } })
+      await publishChange(trx, { type: 'child.archived', childId: candidate.id, contactPointId: candidate.contactpoint_id, occurredAt: now })
     }
 
     const transfers = await repo.transferByCurrentAddress(now, trx)

@@ -17,6 +17,7 @@ const NOT_ALLOWED: Record<AccountProblem, string> = {
   system_account: 'This account is for a computer system and cannot sign in on the web.',
   not_active: 'Your account is not active. Contact your local authority ContactPoint team.',
   no_web_access: 'Your account is for use through your case management system, not the web service.',
+  no_cms_access: 'Your account is for the web service only.',
   dbs_lapsed: 'Your enhanced DBS check is more than 3 years old. Contact your local authority ContactPoint team to renew your access.',
   training_missing: 'You need to complete ContactPoint training before you can sign in.',
   agreement_missing: 'You need to sign the ContactPoint user agreement before you can sign in.',

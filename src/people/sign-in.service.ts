@@ -33,16 +33,21 @@ export const MIN_PASSWORD_LENGTH = 12
 export interface RequestContext {
   readonly clientIp: string
   readonly requestId: string
+  /** How the request came: the web (default), a case management system through the API, or a phone enquiry. */
+  readonly channel?: 'web' | 'api' | 'phone'
+  /** The registered API client acting for the user, when channel is 'api'. */
+  readonly apiClientId?: string
 }
 
 /** Why an account may not sign in. Shown to the user only after a correct password. */
 export type AccountProblem =
-  | 'system_account' | 'not_active' | 'no_web_access' | 'dbs_lapsed' | 'training_missing' | 'agreement_missing'
+  | 'system_account' | 'not_active' | 'no_web_access' | 'no_cms_access' | 'dbs_lapsed' | 'training_missing' | 'agreement_missing'
 
-export function accountProblem(user: AppUser, today: string): AccountProblem | null {
+export function accountProblem(user: AppUser, today: string, channel: 'web' | 'cms' = 'web'): AccountProblem | null {
   if (user.kind !== 'person') return 'system_account'
   if (user.status !== 'active') return 'not_active'
-  if (user.access_channel !== 'web' && user.access_channel !== 'both') return 'no_web_access'
+  // The same checks for a user acting through a case management system, against CMS access.
+  if (user.access_channel !== channel && user.access_channel !== 'both') return channel === 'web' ? 'no_web_access' : 'no_cms_access'
   if (!user.dbs_checked_on || addYears(user.dbs_checked_on, DBS_VALID_YEARS) <= today) return 'dbs_lapsed'
   if (!user.training_completed_on) return 'training_missing'
   if (!user.agreement_signed_on) return 'agreement_missing'

@@ -12,7 +12,8 @@ import { AppError, validationFailed, type FieldProblem } from '../errors.ts'
 import type { FeedLoader } from '../feeds/feed-loader.service.ts'
 import { CONSENT_BASES, SENSITIVE_SERVICE_TYPES, SERVICE_TYPES, type ConsentBasis, type FeedChild, type ServiceType } from '../feeds/feed-record.ts'
 import type { FeedRepository } from '../feeds/feed.repository.ts'
-import type { AuditRepository } from '../governance/audit.repository.ts'
+import { originOf, type AuditRepository } from '../governance/audit.repository.ts'
+import { publishChange } from '../notifications/notification.repository.ts'
 import { decide, type Action, type ChildFacts } from '../governance/policy.ts'
 import type { RequestContext } from '../people/sign-in.service.ts'
 import type { UserWithRoles } from '../people/user.repository.ts'
@@ -21,9 +22,8 @@ import type { Clock } from '../system/clock.ts'
 import { MAX_TEXT, optionalEmail, optionalPhone, optionalText, readDate, requiredText } from './forms.ts'
 import type { PracticeRepository, QueuedReport } from './practice.repository.ts'
 
-/** Where an action came from: the web, or a phone enquiry made for a caller. */
+/** Where an action came from (the web, a case management system, or a phone enquiry made for a caller). */
 export interface ActionContext extends RequestContext {
-  readonly channel?: 'web' | 'phone'
   readonly onBehalfOf?: string | null
 }
 
@@ -180,6 +180,7 @@ export class PracticeService {
         created_by_user_id: actor.id,
       }], trx)
       await this.#append(actor, context, 'child.record_involvement', child, { involvement: created?.id, service: serviceType, sensitive }, trx)
+      await publishChange(trx, { type: 'involvement.changed', childId: child.id, contactPointId: child.contactpoint_id, occurredAt: this.#clock.now() })
     })
     return child
   }
@@ -204,6 +205,7 @@ export class PracticeService {
     await this.#db.transaction().execute(async (trx) => {
       if (!await this.#practice.endInvolvement(involvement.id, endedOn as string, trx)) throw new AppError('conflict', 'That involvement has already ended')
       await this.#append(actor, context, 'child.end_involvement', child, { involvement: involvement.id }, trx)
+      await publishChange(trx, { type: 'involvement.changed', childId: child.id, contactPointId: child.contactpoint_id, occurredAt: this.#clock.now() })
     })
     return child
   }
@@ -218,6 +220,7 @@ export class PracticeService {
         involvement: involvement.id, holdsCaf: indicators.holdsCaf, leadProfessional: indicators.leadProfessional,
         was: { holdsCaf: involvement.holds_caf, leadProfessional: involvement.is_lead_professional },
       }, trx)
+      await publishChange(trx, { type: 'indicator.changed', childId: child.id, contactPointId: child.contactpoint_id, occurredAt: this.#clock.now() })
     })
     return child
   }
@@ -238,6 +241,7 @@ export class PracticeService {
     await this.#db.transaction().execute(async (trx) => {
       const id = await this.#practice.setMarker({ childId: child.id, organisationId: actor.organisation_id, setByUserId: actor.id, contactName, contactPhone: phone, contactEmail: email }, trx)
       await this.#append(actor, context, 'child.set_marker', child, { marker: id }, trx)
+      await publishChange(trx, { type: 'marker.changed', childId: child.id, contactPointId: child.contactpoint_id, occurredAt: this.#clock.now() })
     })
     return child
   }
@@ -253,6 +257,7 @@ export class PracticeService {
     await this.#db.transaction().execute(async (trx) => {
       if (!await this.#practice.removeMarker(marker.id, actor.id, trx)) throw new AppError('conflict', 'That marker has already been removed')
       await this.#append(actor, context, 'child.remove_marker', child, { marker: marker.id }, trx)
+      await publishChange(trx, { type: 'marker.changed', childId: child.id, contactPointId: child.contactpoint_id, occurredAt: this.#clock.now() })
     })
     return child
   }
@@ -463,10 +468,7 @@ export class PracticeService {
   }
 
   #who(actor: UserWithRoles, context: ActionContext) {
-    return {
-      channel: context.channel ?? 'web' as const, actorUserId: actor.id, actorOrganisationId: actor.organisation_id, onBehalfOf: context.onBehalfOf ?? null,
-      clientIp: context.clientIp, requestId: context.requestId, occurredAt: this.#clock.now(),
-    }
+    return { ...originOf(context), actorUserId: actor.id, actorOrganisationId: actor.organisation_id, onBehalfOf: context.onBehalfOf ?? null, occurredAt: this.#clock.now() }
   }
 }
 

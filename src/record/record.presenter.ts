@@ -1,7 +1,7 @@
 // A child's record as the page shows it, built only from what the viewer may see. A restricted
 // (shielded) view carries name, gender, date of birth and ContactPoint ID and nothing else. A
 // sensitive service never appears as itself: only as a line saying one is involved and whom to ask.
-import type { CarerRow, InvolvementRow, ProvenanceRow } from '../children/child.repository.ts'
+import type { CarerRow, ChildDetail, InvolvementRow, ProvenanceRow } from '../children/child.repository.ts'
 import { formatDate, formatId, GENDER_LABELS, humanise } from '../web/format.ts'
 import type { RecordAccess } from './record.service.ts'
 
@@ -88,6 +88,7 @@ export function presentRecord(access: RecordAccess): RecordPageView {
   }
 
   const source = sourceOf(detail.provenance)
+  const shown = disclosed(access, detail)
   const current = detail.addresses.find((a) => a.is_current)
   const status = ADDRESS_STATUS[child.address_status] ?? humanise(child.address_status)
   const statusLine = child.address_status === 'left_england' && child.return_intent ? `${status}: ${RETURN_INTENT[child.return_intent] ?? ''}` : status
@@ -106,12 +107,10 @@ export function presentRecord(access: RecordAccess): RecordPageView {
       source: source('address') ?? source('address_status'),
     },
     { key: 'ContactPoint ID', lines: [base.contactPointId], source: null },
-    // Identifiers issued by other bodies are shown only to the body that issued them.
-    ...detail.identifiers.filter((i) => i.issuer_organisation_id === access.viewer.organisationId)
-      .map((i) => ({ key: i.scheme === 'nhs_number' ? 'NHS number' : 'Unique pupil number', lines: [i.value], source: null })),
+    ...shown.identifiers.map((i) => ({ key: i.scheme === 'nhs_number' ? 'NHS number' : 'Unique pupil number', lines: [i.value], source: null })),
   ]
 
-  const visible = detail.involvements.filter((i) => !i.is_sensitive)
+  const visible = shown.involvements
   const view = (i: InvolvementRow): InvolvementView => ({
     service: SERVICE_LABELS[i.service_type] ?? humanise(i.service_type), organisation: i.organisation_name, practitioner: i.practitioner_name,
     phone: i.phone ?? i.organisation_phone, email: i.email ?? access.organisationEmails.get(i.organisation_id) ?? null,
@@ -130,8 +129,20 @@ export function presentRecord(access: RecordAccess): RecordPageView {
     leadProfessional: live.filter((i) => i.leadProfessional),
     cafHolders: live.filter((i) => i.holdsCaf),
     markers: detail.markers.map((m) => ({ organisation: m.organisation_name, contact: m.contact_name, phone: m.contact_phone, email: m.contact_email, since: formatDate(m.set_at.toISOString()) })),
-    sensitiveService: detail.involvements.some((i) => i.is_sensitive && !i.ended_on),
+    sensitiveService: shown.sensitiveService,
     ended: visible.filter((i) => i.ended_on).map(view),
+  }
+}
+
+/**
+ * What of a full record may leave the service, for the web page and the API alike: a sensitive
+ * service never as itself (only that one is involved), and an identifier only to the body that issued it.
+ */
+export function disclosed(access: RecordAccess, detail: ChildDetail) {
+  return {
+    involvements: detail.involvements.filter((i) => !i.is_sensitive),
+    sensitiveService: detail.involvements.some((i) => i.is_sensitive && !i.ended_on),
+    identifiers: detail.identifiers.filter((i) => i.issuer_organisation_id === access.viewer.organisationId),
   }
 }
 

@@ -8,7 +8,7 @@ import type { ChildDetail, ChildRepository } from '../children/child.repository.
 import { londonDate } from '../children/lifecycle.ts'
 import type { Child, Database, Organisation, ShieldOverride } from '../db/schema.ts'
 import { AppError, validationFailed, type FieldProblem } from '../errors.ts'
-import type { AuditRepository } from '../governance/audit.repository.ts'
+import { originOf, type AuditRepository } from '../governance/audit.repository.ts'
 import { decide, type Action, type ChildFacts, type Decision } from '../governance/policy.ts'
 import type { ActionContext as RequestContext } from '../practice/practice.service.ts'
 import type { UserWithRoles } from '../people/user.repository.ts'
@@ -174,11 +174,8 @@ export class RecordService {
   }
 
   #who(actor: UserWithRoles, context: RequestContext) {
-    return {
-      // a phone enquiry's searches and views are the caller's: audited on the phone channel on their behalf
-      channel: context.channel ?? 'web' as const, onBehalfOf: context.onBehalfOf ?? null, actorUserId: actor.id, actorOrganisationId: actor.organisation_id,
-      clientIp: context.clientIp, requestId: context.requestId, occurredAt: this.#clock.now(),
-    }
+    // a phone enquiry's searches and views are the caller's: audited on the phone channel on their behalf
+    return { ...originOf(context), onBehalfOf: context.onBehalfOf ?? null, actorUserId: actor.id, actorOrganisationId: actor.organisation_id, occurredAt: this.#clock.now() }
   }
 }
 

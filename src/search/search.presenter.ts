@@ -36,7 +36,7 @@ export function presentSearch(result: SearchOutcome): SearchPageView {
   }
 }
 
-function presentResult(r: FoundChild, criteria: SearchCriteria): ResultView {
+export function presentResult(r: FoundChild, criteria: SearchCriteria): ResultView {
   const name = [r.given_name, r.middle_names, r.family_name].filter(Boolean).join(' ')
   return {
     contactPointId: formatId(r.contactpoint_id),

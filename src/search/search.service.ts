@@ -5,7 +5,7 @@
 import type { ChildStatus } from '../db/schema.ts'
 import { AppError, validationFailed } from '../errors.ts'
 import { decide, type Actor, type ChildFacts } from '../governance/policy.ts'
-import type { AuditRepository } from '../governance/audit.repository.ts'
+import { originOf, type AuditRepository } from '../governance/audit.repository.ts'
 import { selfSearchFlags } from '../governance/monitoring-rules.ts'
 import { doubleMetaphone } from '../linkage/metaphone.ts'
 import { areVariants } from '../linkage/name-variants.ts'
@@ -59,8 +59,8 @@ export class SearchService {
     if ('problems' in parsed) throw validationFailed(parsed.problems)
     const { criteria } = parsed
     const audit = (outcome: 'success' | 'denied', details: Record<string, unknown>) => this.#audit.append({
-      channel: context.channel ?? 'web', onBehalfOf: context.onBehalfOf ?? null, action: 'child.search', outcome, actorUserId: actor.id, actorOrganisationId: actor.organisation_id,
-      details: { criteria: criteriaKinds(criteria), ...details }, clientIp: context.clientIp, requestId: context.requestId, occurredAt: now,
+      ...originOf(context), onBehalfOf: context.onBehalfOf ?? null, action: 'child.search', outcome, actorUserId: actor.id, actorOrganisationId: actor.organisation_id,
+      details: { criteria: criteriaKinds(criteria), ...details }, occurredAt: now,
     })
     const scope = searchScope(actor)
     if (!scope) {

@@ -81,8 +81,8 @@ describe('errors', () => {
     assert.equal(api.statusCode, 404)
     assert.match(api.headers['content-type'] as string, /application\/problem\+json/)
     assert.deepEqual({ ...(api.json() as Record<string, unknown>), requestId: undefined }, {
-      type: 'https://contactpoint.example/problems/not_found', title: 'Page not found', status: 404,
-      detail: 'If you typed the web address, check it is correct. If you pasted the web address, check you copied the entire address.',
+      type: 'https://contactpoint.example/problems/not_found', title: 'Not found', status: 404,
+      detail: 'There is no such operation: see /api/v1/openapi.json',
       code: 'not_found', requestId: undefined,
     })
   })

@@ -10,7 +10,7 @@ export const GOVUK_FRONTEND_DIST = path.join(path.dirname(require.resolve('govuk
 
 const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 /** Every capability that renders pages keeps its templates in `src/<capability>/views`. */
-export const VIEW_FOLDERS = ['web', 'people', 'system', 'search', 'record', 'feeds', 'practice', 'governance'].map((capability) => path.join(SRC, capability, 'views'))
+export const VIEW_FOLDERS = ['web', 'people', 'system', 'search', 'record', 'feeds', 'practice', 'governance', 'api'].map((capability) => path.join(SRC, capability, 'views'))
 
 export function createViewEnvironment(options: { cache: boolean }): nunjucks.Environment {
   const env = new nunjucks.Environment(

@@ -9,6 +9,7 @@ import * as m0005 from './0005_lifecycle.ts'
 import * as m0004 from './0004_search.ts'
 import * as m0006 from './0006_practice.ts'
 import * as m0007 from './0007_governance.ts'
+import * as m0008 from './0008_api.ts'
 
 export const migrations: Record<string, Migration> = {
   '0001_child_index': m0001,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0005_lifecycle': m0005,
   '0006_practice': m0006,
   '0007_governance': m0007,
+  '0008_api': m0008,
 }

@@ -3,7 +3,6 @@
 // side by side with the explanation, a decision with the error summary first, disagreements and
 // merges — and axe-core (WCAG 2.2 AA) on each page.
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -11,7 +10,8 @@ import { after, before, test } from 'node:test'
 import { chromium, type Browser } from 'playwright-core'
 import { DEMO_PASSWORD } from '../../src/demo/demo-users.ts'
 import { axeViolations } from '../support/axe.ts'
-import { CLI, startServer, type RunningServer } from '../support/server.ts'
+import { enterDemoCode } from '../support/demo-code.ts'
+import { startServer, type RunningServer } from '../support/server.ts'
 
 let server: RunningServer
 let browser: Browser
@@ -39,8 +39,7 @@ test('a data manager works through the review queue; every page passes axe-core'
   await page.fill('#username', 'demo.data-manager')
   await page.fill('#password', DEMO_PASSWORD)
   await page.getByRole('button', { name: 'Continue' }).click()
-  await page.fill('#code', spawnSync(process.execPath, [CLI, 'demo', 'code', 'demo.data-manager'], { encoding: 'utf8' }).stdout.trim())
-  await page.getByRole('button', { name: 'Continue' }).click()
+  await enterDemoCode(page, 'demo.data-manager')
   await page.getByRole('link', { name: 'Data-quality work' }).click()
   assert.equal(new URL(page.url()).pathname, '/data-quality')
   assert.deepEqual(await axeViolations(page), [], 'the queue')

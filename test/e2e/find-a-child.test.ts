@@ -3,7 +3,6 @@
 // JavaScript, a shielded child (no location in results; the override journey), a sensitive
 // service, and axe-core on every new page.
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -16,7 +15,8 @@ import { migrateToLatest } from '../../src/db/migrate.ts'
 import { DemoLoader } from '../../src/demo/demo-loader.ts'
 import { DEMO_PASSWORD } from '../../src/demo/demo-users.ts'
 import { axeViolations } from '../support/axe.ts'
-import { CLI, startServer, type RunningServer } from '../support/server.ts'
+import { enterDemoCode } from '../support/demo-code.ts'
+import { startServer, type RunningServer } from '../support/server.ts'
 
 interface Subject { contactpoint_id: string; given_name: string; family_name: string; date_of_birth: string; town: string | null; postcode: string; line: string }
 
@@ -75,8 +75,7 @@ async function signIn(username: string, options: { javaScriptEnabled: boolean })
   await page.fill('#username', username)
   await page.fill('#password', DEMO_PASSWORD)
   await page.getByRole('button', { name: 'Continue' }).click()
-  await page.fill('#code', spawnSync(process.execPath, [CLI, 'demo', 'code', username], { encoding: 'utf8' }).stdout.trim())
-  await page.getByRole('button', { name: 'Continue' }).click()
+  await enterDemoCode(page, username)
   assert.equal(new URL(page.url()).pathname, '/home')
   return { context, page }
 }

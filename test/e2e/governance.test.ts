@@ -5,7 +5,6 @@
 // monthly and workforce reports with their CSVs. axe-core checks every page; the running service
 // signs an audit checkpoint on its own schedule.
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -20,7 +19,8 @@ import { DEMO_PASSWORD } from '../../src/demo/demo-users.ts'
 import { addDays, londonDay, londonMidnight } from '../../src/governance/governance-access.ts'
 import { createServices } from '../../src/services.ts'
 import { axeViolations } from '../support/axe.ts'
-import { CLI, startServer, type RunningServer } from '../support/server.ts'
+import { enterDemoCode } from '../support/demo-code.ts'
+import { startServer, type RunningServer } from '../support/server.ts'
 
 let server: RunningServer
 let browser: Browser
@@ -76,8 +76,7 @@ async function signIn(username: string, options: { javaScriptEnabled: boolean })
   await page.fill('#username', username)
   await page.fill('#password', DEMO_PASSWORD)
   await page.getByRole('button', { name: 'Continue' }).click()
-  await page.fill('#code', spawnSync(process.execPath, [CLI, 'demo', 'code', username], { encoding: 'utf8' }).stdout.trim())
-  await page.getByRole('button', { name: 'Continue' }).click()
+  await enterDemoCode(page, username)
   assert.equal(new URL(page.url()).pathname, '/home')
   return page
 }

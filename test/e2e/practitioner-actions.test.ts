@@ -7,7 +7,6 @@
 // page; most journeys without JavaScript. Screenshots go to tmp/screenshots, or to docs/screenshots
 // with UPDATE_SCREENSHOTS=1 (npm run docs:screenshots).
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -20,7 +19,8 @@ import { migrateToLatest } from '../../src/db/migrate.ts'
 import { DemoLoader } from '../../src/demo/demo-loader.ts'
 import { DEMO_PASSWORD } from '../../src/demo/demo-users.ts'
 import { axeViolations } from '../support/axe.ts'
-import { CLI, startServer, type RunningServer } from '../support/server.ts'
+import { enterDemoCode } from '../support/demo-code.ts'
+import { startServer, type RunningServer } from '../support/server.ts'
 
 interface Subject { id: string; contactpoint_id: string; given_name: string; family_name: string; date_of_birth: string; gender: string; town: string | null; postcode: string | null; line: string | null }
 
@@ -72,8 +72,7 @@ async function signIn(username: string, javaScriptEnabled = false): Promise<{ co
   await page.fill('#username', username)
   await page.fill('#password', DEMO_PASSWORD)
   await page.getByRole('button', { name: 'Continue' }).click()
-  await page.fill('#code', spawnSync(process.execPath, [CLI, 'demo', 'code', username], { encoding: 'utf8' }).stdout.trim())
-  await page.getByRole('button', { name: 'Continue' }).click()
+  await enterDemoCode(page, username)
   assert.equal(new URL(page.url()).pathname, '/home')
   if (javaScriptEnabled) scripted.add(page)
   return { context, page }
